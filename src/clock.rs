@@ -1,0 +1,148 @@
+//! Time: the injected clock and the date formats users write.
+//!
+//! Input: `--now` (or the system clock) and date strings from front matter.
+//! Output: [`Clock`] and [`When`] values. Invariant: no other module asks the
+//! operating system for the time, so builds with the same `--now` are
+//! byte-identical and tests can pin "today".
+
+use jiff::{civil::Date, tz::TimeZone, Timestamp};
+use serde::Serialize;
+use std::fmt;
+
+/// The time a command runs at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    now: Timestamp,
+}
+
+impl Clock {
+    /// The real time.
+    pub fn system() -> Self {
+        Self {
+            now: Timestamp::now(),
+        }
+    }
+
+    /// A fixed time (from `--now` or a test).
+    pub fn fixed(now: Timestamp) -> Self {
+        Self { now }
+    }
+
+    /// From an optional `--now` argument: `YYYY-MM-DD` or RFC 3339.
+    pub fn from_arg(arg: Option<&str>) -> Result<Self, String> {
+        match arg {
+            None => Ok(Self::system()),
+            Some(s) => When::parse(s)
+                .map(|w| Self::fixed(w.ts))
+                .ok_or_else(|| format!("--now '{s}' is not a date (use YYYY-MM-DD or RFC 3339, e.g. 2026-11-25T12:00:00Z)")),
+        }
+    }
+
+    /// The current instant.
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+}
+
+/// A point in time as written by a user: a calendar date (midnight UTC) or a
+/// full RFC 3339 timestamp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct When {
+    /// The instant.
+    pub ts: Timestamp,
+    /// Whether the user wrote only a date.
+    pub date_only: bool,
+}
+
+impl When {
+    /// Parses `YYYY-MM-DD` or an RFC 3339 timestamp (`2026-11-20T10:00:00Z`,
+    /// with any offset). A timestamp without an offset is read as UTC.
+    pub fn parse(s: &str) -> Option<When> {
+        let s = s.trim();
+        if let Ok(d) = s.parse::<Date>() {
+            if s.len() == 10 {
+                let ts = d.to_zoned(TimeZone::UTC).ok()?.timestamp();
+                return Some(When {
+                    ts,
+                    date_only: true,
+                });
+            }
+        }
+        if let Ok(ts) = s.parse::<Timestamp>() {
+            return Some(When {
+                ts,
+                date_only: false,
+            });
+        }
+        let dt = s.parse::<jiff::civil::DateTime>().ok()?;
+        let ts = dt.to_zoned(TimeZone::UTC).ok()?.timestamp();
+        Some(When {
+            ts,
+            date_only: false,
+        })
+    }
+
+    /// From an instant.
+    pub fn at(ts: Timestamp) -> When {
+        When {
+            ts,
+            date_only: false,
+        }
+    }
+
+    /// `YYYY-MM-DD` in UTC.
+    pub fn ymd(&self) -> String {
+        self.ts.to_zoned(TimeZone::UTC).date().to_string()
+    }
+
+    /// RFC 3339 in UTC with seconds, e.g. `2026-11-20T10:00:00Z`.
+    pub fn rfc3339(&self) -> String {
+        self.ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    }
+
+    /// As written back into front matter: a date stays a date.
+    pub fn to_front_matter(&self) -> String {
+        if self.date_only {
+            self.ymd()
+        } else {
+            self.rfc3339()
+        }
+    }
+}
+
+impl fmt::Display for When {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_front_matter())
+    }
+}
+
+impl Serialize for When {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.rfc3339())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_dates_and_timestamps() {
+        let d = When::parse("2026-11-20").unwrap();
+        assert!(d.date_only);
+        assert_eq!(d.rfc3339(), "2026-11-20T00:00:00Z");
+        let t = When::parse("2026-12-01T09:00:00+02:00").unwrap();
+        assert_eq!(t.rfc3339(), "2026-12-01T07:00:00Z");
+        assert_eq!(t.ymd(), "2026-12-01");
+        assert!(When::parse("2026-13-01").is_none());
+        assert!(When::parse("soon").is_none());
+        assert_eq!(When::parse("2026-12-01T09:00:00").unwrap().rfc3339(), "2026-12-01T09:00:00Z");
+    }
+
+    #[test]
+    fn clock_from_arg() {
+        let c = Clock::from_arg(Some("2026-11-25T12:00:00Z")).unwrap();
+        assert_eq!(When::at(c.now()).rfc3339(), "2026-11-25T12:00:00Z");
+        assert!(Clock::from_arg(Some("tomorrow")).is_err());
+    }
+}

@@ -1,0 +1,238 @@
+//! site.yaml: the site's settings.
+//!
+//! Input: the site root. Output: [`SiteConfig`] plus diagnostics. A missing
+//! site.yaml gives the defaults, so a folder of Markdown builds as it is.
+//! Sections owned by later stages (`deploy:`, `audit:`) are kept as raw
+//! [`Node`]s and read by those stages, so this module stays small.
+
+use crate::diagnostic::{Diagnostic, Error, Result};
+use crate::yaml::{self, Node, Reader, Value};
+use std::path::{Path, PathBuf};
+
+/// The keys site.yaml may have.
+pub const SITE_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "theme",
+    "paginate_by",
+    "feed_limit",
+    "headlines",
+    "menu",
+    "search",
+    "deploy",
+    "audit",
+];
+
+/// One entry of the navigation menu.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MenuItem {
+    /// The link text.
+    pub name: String,
+    /// The link target (site-relative such as `/jokes/`, or absolute).
+    pub url: String,
+}
+
+/// The site's settings, with defaults filled in.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    /// The site's name.
+    pub title: String,
+    /// The site's description (home page meta description).
+    pub description: String,
+    /// Absolute base URL without a trailing slash, e.g. `https://example.com`.
+    pub base_url: String,
+    /// `lang` of every page.
+    pub language: String,
+    /// The theme folder under themes/.
+    pub theme: String,
+    /// Items per listing page.
+    pub paginate_by: usize,
+    /// Entries per feed.
+    pub feed_limit: usize,
+    /// Bulletin headlines in the site-wide ticker.
+    pub headlines: usize,
+    /// Navigation.
+    pub menu: Vec<MenuItem>,
+    /// Whether search-index.json is written.
+    pub search: bool,
+    /// The whole file, for sections read by other stages.
+    pub raw: Node,
+    /// Where it was read from (site.yaml, even when absent).
+    pub path: PathBuf,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        let link = |name: &str, url: &str| MenuItem {
+            name: name.into(),
+            url: url.into(),
+        };
+        Self {
+            title: "Punchline".into(),
+            description: "Jokes and bulletins".into(),
+            base_url: "http://localhost:1111".into(),
+            language: "en".into(),
+            theme: "default".into(),
+            paginate_by: 20,
+            feed_limit: 20,
+            headlines: 10,
+            menu: vec![
+                link("Jokes", "/jokes/"),
+                link("Bulletins", "/bulletins/"),
+                link("Tags", "/tags/"),
+                link("Categories", "/categories/"),
+            ],
+            search: true,
+            raw: Node {
+                value: Value::Null,
+                line: 1,
+                col: 1,
+            },
+            path: PathBuf::from("site.yaml"),
+        }
+    }
+}
+
+impl SiteConfig {
+    /// Reads `root/site.yaml`. Problems are appended to `diags`; I/O errors
+    /// other than "not found" are returned.
+    pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<SiteConfig> {
+        let path = root.join("site.yaml");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(SiteConfig::default()),
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        Ok(Self::parse(&text, Path::new("site.yaml"), diags))
+    }
+
+    /// Parses site.yaml text; `rel` names the file in diagnostics.
+    pub fn parse(text: &str, rel: &Path, diags: &mut Vec<Diagnostic>) -> SiteConfig {
+        let mut cfg = SiteConfig {
+            path: rel.to_path_buf(),
+            ..SiteConfig::default()
+        };
+        let node = match yaml::parse(text) {
+            Ok(n) => n,
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error("CFG001", rel, format!("site.yaml is not valid YAML: {}", e.message))
+                        .at(e.line, e.col)
+                        .help("fix the YAML syntax at this position"),
+                );
+                return cfg;
+            }
+        };
+        let mut r = Reader {
+            path: rel,
+            line_offset: 0,
+            diags,
+        };
+        if !node.is_null() && node.as_map().is_none() {
+            r.error("CFG001", 1, 1, "site.yaml must be a mapping of settings".into(), None);
+            return cfg;
+        }
+        r.check_keys(&node, SITE_KEYS, "site.yaml");
+        let str_or = |r: &mut Reader, key: &str, default: &mut String| {
+            if let Some(v) = r.string(&node, key) {
+                *default = v;
+            }
+        };
+        str_or(&mut r, "title", &mut cfg.title);
+        str_or(&mut r, "description", &mut cfg.description);
+        str_or(&mut r, "language", &mut cfg.language);
+        str_or(&mut r, "theme", &mut cfg.theme);
+        if let Some(url) = r.string(&node, "base_url") {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                let v = node.get("base_url").expect("read above");
+                r.error(
+                    "CFG002",
+                    v.line,
+                    v.col,
+                    format!("base_url '{url}' is not an absolute http(s) URL"),
+                    Some("write it like https://jokes.example.com".into()),
+                );
+            }
+            cfg.base_url = url.trim_end_matches('/').to_string();
+        }
+        for (key, slot) in [
+            ("paginate_by", &mut cfg.paginate_by),
+            ("feed_limit", &mut cfg.feed_limit),
+            ("headlines", &mut cfg.headlines),
+        ] {
+            if let Some(n) = r.uint(&node, key) {
+                *slot = n as usize;
+            }
+        }
+        if cfg.paginate_by == 0 {
+            let v = node.get("paginate_by").map_or((1, 1), |v| (v.line, v.col));
+            r.error("CFG002", v.0, v.1, "paginate_by must be at least 1".into(), None);
+            cfg.paginate_by = 20;
+        }
+        if let Some(b) = r.boolean(&node, "search") {
+            cfg.search = b;
+        }
+        if let Some(menu) = node.get("menu") {
+            cfg.menu = read_menu(&mut r, menu);
+        }
+        cfg.raw = node;
+        cfg
+    }
+
+    /// The absolute URL of a site path such as `/jokes/x/`.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+}
+
+fn read_menu(r: &mut Reader, menu: &Node) -> Vec<MenuItem> {
+    let Value::Seq(items) = &menu.value else {
+        r.type_error("menu", menu, "a list of {name, url} entries");
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| {
+            r.check_keys(item, &["name", "url"], "a menu entry");
+            let name = r.required_string(item, "name", "a menu entry")?;
+            let url = r.required_string(item, "url", "a menu entry")?;
+            Some(MenuItem { name, url })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_overrides() {
+        let mut d = Vec::new();
+        let c = SiteConfig::parse(
+            "title: Jokes\nbase_url: https://j.example/\npaginate_by: 5\nmenu:\n  - {name: A, url: /a/}\n",
+            Path::new("site.yaml"),
+            &mut d,
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.title, "Jokes");
+        assert_eq!(c.base_url, "https://j.example");
+        assert_eq!(c.paginate_by, 5);
+        assert_eq!(c.feed_limit, 20);
+        assert_eq!(c.menu.len(), 1);
+        assert_eq!(c.permalink("/a/"), "https://j.example/a/");
+    }
+
+    #[test]
+    fn reports_all_problems_with_lines() {
+        let mut d = Vec::new();
+        SiteConfig::parse("titel: x\nbase_url: example.com\npaginate_by: -1\n", Path::new("site.yaml"), &mut d);
+        let text: Vec<String> = d.iter().map(|d| d.to_string()).collect();
+        assert_eq!(d.len(), 3, "{text:?}");
+        assert!(text[0].starts_with("site.yaml:1:1: error[FM003]: unknown field 'titel'"), "{text:?}");
+        assert!(text[0].contains("did you mean 'title'?"));
+        assert!(text[1].starts_with("site.yaml:2:"), "{text:?}");
+        assert!(text[2].starts_with("site.yaml:3:"), "{text:?}");
+    }
+}

@@ -1,0 +1,398 @@
+//! Front matter: the typed fields of one content file.
+//!
+//! Input: the located YAML tree of a file's front matter. Output: [`Meta`]
+//! with every field typed, plus a diagnostic for each unknown key, missing
+//! field, wrong type or bad value (all of them, each at its own line).
+
+use crate::clock::When;
+use crate::content::Kind;
+use crate::workflow::Status;
+use crate::yaml::{Node, Reader, Value};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Top-level front-matter fields, the contract users write against.
+pub const FIELDS: &[&str] = &[
+    "title", "date", "updated", "author", "role", "slug", "tags", "category", "status", "publish_at",
+    "expires", "pinned", "assignee", "due", "review", "history", "seo", "template", "campaign", "hero",
+    "select",
+];
+/// Fields of the `seo:` block.
+pub const SEO_FIELDS: &[&str] = &["title", "description", "keywords", "focus_keyword", "canonical", "noindex", "image"];
+const SPECIAL_ONLY: &[&str] = &["campaign", "hero", "select"];
+
+/// The `seo:` block.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Seo {
+    /// `<title>`; falls back to the item's title.
+    pub title: Option<String>,
+    /// Meta description.
+    pub description: Option<String>,
+    /// Meta keywords.
+    pub keywords: Vec<String>,
+    /// The keyword the page is optimized for (audits).
+    pub focus_keyword: Option<String>,
+    /// Canonical URL override.
+    pub canonical: Option<String>,
+    /// `noindex`: kept out of search engines and the sitemap.
+    pub noindex: bool,
+    /// Open Graph image.
+    pub image: Option<String>,
+}
+
+/// One reviewer verdict in `review.log`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReviewEntry {
+    /// When.
+    pub at: When,
+    /// Member id.
+    pub by: String,
+    /// `approve` or `request-changes`.
+    pub verdict: String,
+    /// Optional note.
+    pub note: Option<String>,
+}
+
+/// The `review:` block.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Review {
+    /// Who is asked.
+    pub reviewers: Vec<String>,
+    /// Verdicts, oldest first.
+    pub log: Vec<ReviewEntry>,
+}
+
+/// One transition in `history`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryEntry {
+    /// When.
+    pub at: When,
+    /// Member id.
+    pub by: String,
+    /// The command: submit, approve, publish...
+    pub action: String,
+    /// State before.
+    pub from: Option<Status>,
+    /// State after.
+    pub to: Option<Status>,
+    /// Optional note.
+    pub note: Option<String>,
+}
+
+/// Sort order of a special's selection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum SortOrder {
+    /// Newest first.
+    #[default]
+    DateDesc,
+    /// Oldest first.
+    DateAsc,
+    /// By title, A to Z.
+    Title,
+}
+
+/// A special's `select:` query.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Select {
+    /// Tags to match.
+    pub tags: Vec<String>,
+    /// `all` tags rather than `any`.
+    pub match_all: bool,
+    /// Only this category.
+    pub category: Option<String>,
+    /// Items dated on or after.
+    pub from: Option<When>,
+    /// Items dated on or before.
+    pub to: Option<When>,
+    /// At most this many (0 = no limit).
+    pub limit: usize,
+    /// Order.
+    pub sort: SortOrder,
+    /// Kinds to select from (default: jokes).
+    pub kinds: Vec<Kind>,
+}
+
+/// A special's hero banner.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Hero {
+    /// Image path.
+    pub image: Option<String>,
+    /// Alt text.
+    pub alt: Option<String>,
+    /// Slogan.
+    pub slogan: Option<String>,
+}
+
+/// The fields only special landing pages have.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SpecialMeta {
+    /// Campaign start (inclusive).
+    pub starts: Option<When>,
+    /// Campaign end (exclusive).
+    pub ends: Option<When>,
+    /// The hero banner.
+    pub hero: Hero,
+    /// The query.
+    pub select: Select,
+}
+
+/// A content file's front matter, typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meta {
+    /// Title.
+    pub title: String,
+    /// Date written.
+    pub date: When,
+    /// Last meaningful update, if the author says so.
+    pub updated: Option<When>,
+    /// Author's member id.
+    pub author: String,
+    /// The role given in the file, if any.
+    pub role: Option<String>,
+    /// Explicit slug.
+    pub slug: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Category (jokes).
+    pub category: Option<String>,
+    /// Workflow state (default draft).
+    pub status: Status,
+    /// Scheduled publication.
+    pub publish_at: Option<When>,
+    /// Leaves the site after this.
+    pub expires: Option<When>,
+    /// Bulletins: pinned to the top of the headlines.
+    pub pinned: bool,
+    /// Assigned member.
+    pub assignee: Option<String>,
+    /// Due date.
+    pub due: Option<When>,
+    /// Review block.
+    pub review: Review,
+    /// Transitions.
+    pub history: Vec<HistoryEntry>,
+    /// SEO block.
+    pub seo: Seo,
+    /// Template override from the theme.
+    pub template: Option<String>,
+    /// Specials only.
+    pub special: Option<SpecialMeta>,
+    /// Line and column of each top-level key in the file, for diagnostics.
+    pub positions: BTreeMap<String, (usize, usize)>,
+}
+
+impl Meta {
+    /// The file position of a top-level field (or the front matter's start).
+    pub fn pos(&self, key: &str) -> (usize, usize) {
+        self.positions.get(key).copied().unwrap_or((2, 1))
+    }
+}
+
+/// Reads the typed fields of `node`. Returns `None` when a required field is
+/// missing or unusable; every problem is reported through `r`.
+pub fn read(r: &mut Reader, node: &Node, kind: Kind) -> Option<Meta> {
+    if node.as_map().is_none() {
+        r.error("FM002", node.line, node.col, format!("front matter must be 'key: value' lines, found {}", node.type_name()), None);
+        return None;
+    }
+    r.check_keys(node, FIELDS, "front matter");
+    if kind != Kind::Special {
+        for key in SPECIAL_ONLY {
+            if let Some(k) = node.key(key) {
+                r.error("FM003", k.line, k.col, format!("'{key}' is only for special landing pages (content/specials/)"), Some("remove it, or move the file to content/specials/".into()));
+            }
+        }
+    }
+    let positions = node
+        .as_map()
+        .unwrap_or_default()
+        .iter()
+        .map(|(k, _)| (k.name.clone(), (k.line + r.line_offset, k.col)))
+        .collect();
+    let title = r.required_string(node, "title", "front matter");
+    let date = r.when(node, "date");
+    if node.get("date").is_none() {
+        r.error("FM004", node.line, 0, "missing required field 'date'".into(), Some("add a line 'date: YYYY-MM-DD'".into()));
+    }
+    let author = r.required_string(node, "author", "front matter");
+    let status = match r.string(node, "status") {
+        None => Status::Draft,
+        Some(s) => Status::parse(&s).unwrap_or_else(|| {
+            let v = node.get("status").expect("read above");
+            let names = Status::ALL.map(Status::name);
+            let help = crate::diagnostic::did_you_mean(&s, names).map(|m| format!("did you mean '{m}'?")).unwrap_or_else(|| format!("use one of: {}", names.join(", ")));
+            r.error("FM005", v.line, v.col, format!("unknown status '{s}'"), Some(help));
+            Status::Draft
+        }),
+    };
+    let meta = Meta {
+        title: title.clone().unwrap_or_default(),
+        date: date.unwrap_or(When::at(jiff::Timestamp::UNIX_EPOCH)),
+        updated: r.when(node, "updated"),
+        author: author.clone().unwrap_or_default(),
+        role: r.string(node, "role"),
+        slug: r.string(node, "slug"),
+        tags: r.string_list(node, "tags"),
+        category: r.string(node, "category"),
+        status,
+        publish_at: r.when(node, "publish_at"),
+        expires: r.when(node, "expires"),
+        pinned: r.boolean(node, "pinned").unwrap_or(false),
+        assignee: r.string(node, "assignee"),
+        due: r.when(node, "due"),
+        review: read_review(r, node),
+        history: read_history(r, node),
+        seo: read_seo(r, node),
+        template: r.string(node, "template"),
+        special: (kind == Kind::Special).then(|| read_special(r, node)),
+        positions,
+    };
+    (title.is_some() && date.is_some() && author.is_some()).then_some(meta)
+}
+
+fn read_seo(r: &mut Reader, node: &Node) -> Seo {
+    let Some(seo) = r.map(node, "seo") else { return Seo::default() };
+    r.check_keys(seo, SEO_FIELDS, "seo");
+    Seo {
+        title: r.string(seo, "title"),
+        description: r.string(seo, "description"),
+        keywords: r.string_list(seo, "keywords"),
+        focus_keyword: r.string(seo, "focus_keyword"),
+        canonical: r.string(seo, "canonical"),
+        noindex: r.boolean(seo, "noindex").unwrap_or(false),
+        image: r.string(seo, "image"),
+    }
+}
+
+fn entries<'n>(r: &mut Reader, parent: &'n Node, key: &str) -> &'n [Node] {
+    match parent.get(key).map(|n| &n.value) {
+        Some(Value::Seq(items)) => items,
+        Some(Value::Null) | None => &[],
+        Some(_) => {
+            r.type_error(key, parent.get(key).expect("matched"), "a list of entries");
+            &[]
+        }
+    }
+}
+
+fn read_review(r: &mut Reader, node: &Node) -> Review {
+    let Some(review) = r.map(node, "review") else { return Review::default() };
+    r.check_keys(review, &["reviewers", "log"], "review");
+    let log = entries(r, review, "log")
+        .iter()
+        .filter_map(|e| {
+            r.check_keys(e, &["at", "by", "verdict", "note"], "a review.log entry");
+            Some(ReviewEntry {
+                at: r.when(e, "at")?,
+                by: r.required_string(e, "by", "a review.log entry")?,
+                verdict: r.required_string(e, "verdict", "a review.log entry")?,
+                note: r.string(e, "note"),
+            })
+        })
+        .collect();
+    Review {
+        reviewers: r.string_list(review, "reviewers"),
+        log,
+    }
+}
+
+fn read_history(r: &mut Reader, node: &Node) -> Vec<HistoryEntry> {
+    let items = entries(r, node, "history");
+    items
+        .iter()
+        .filter_map(|e| {
+            r.check_keys(e, &["at", "by", "action", "from", "to", "note"], "a history entry");
+            let state = |r: &mut Reader, key: &str| {
+                let s = r.string(e, key)?;
+                let parsed = Status::parse(&s);
+                if parsed.is_none() {
+                    let v = e.get(key).expect("read above");
+                    r.error("FM005", v.line, v.col, format!("unknown status '{s}' in history"), None);
+                }
+                parsed
+            };
+            Some(HistoryEntry {
+                at: r.when(e, "at")?,
+                by: r.required_string(e, "by", "a history entry")?,
+                action: r.required_string(e, "action", "a history entry")?,
+                from: state(r, "from"),
+                to: state(r, "to"),
+                note: r.string(e, "note"),
+            })
+        })
+        .collect()
+}
+
+fn read_special(r: &mut Reader, node: &Node) -> SpecialMeta {
+    let mut sp = SpecialMeta::default();
+    if let Some(c) = r.map(node, "campaign") {
+        r.check_keys(c, &["starts", "ends"], "campaign");
+        sp.starts = r.when(c, "starts");
+        sp.ends = r.when(c, "ends");
+    }
+    if let Some(h) = r.map(node, "hero") {
+        r.check_keys(h, &["image", "alt", "slogan"], "hero");
+        sp.hero = Hero {
+            image: r.string(h, "image"),
+            alt: r.string(h, "alt"),
+            slogan: r.string(h, "slogan"),
+        };
+        if sp.hero.image.is_some() && sp.hero.alt.as_deref().is_none_or(str::is_empty) {
+            r.error("FM004", h.line, h.col, "the hero image has no 'alt' text".into(), Some("describe the image for screen readers: alt: \"...\"".into()));
+        }
+    }
+    match r.map(node, "select") {
+        Some(s) => sp.select = read_select(r, s),
+        None => {
+            r.error("FM004", node.line, 0, "a special needs a 'select:' query".into(), Some("add select: {tags: [halloween], match: any, limit: 50, sort: date-desc}".into()));
+        }
+    }
+    sp
+}
+
+fn read_select(r: &mut Reader, s: &Node) -> Select {
+    r.check_keys(s, &["tags", "match", "category", "from", "to", "limit", "sort", "kinds"], "select");
+    let match_all = match r.string(s, "match").as_deref() {
+        None | Some("any") => false,
+        Some("all") => true,
+        Some(other) => {
+            let v = s.get("match").expect("read above");
+            r.error("FM005", v.line, v.col, format!("select.match must be 'any' or 'all', not '{other}'"), None);
+            false
+        }
+    };
+    let sort = match r.string(s, "sort").as_deref() {
+        None | Some("date-desc") => SortOrder::DateDesc,
+        Some("date-asc") => SortOrder::DateAsc,
+        Some("title") => SortOrder::Title,
+        Some(other) => {
+            let v = s.get("sort").expect("read above");
+            r.error("FM005", v.line, v.col, format!("unknown sort '{other}'"), Some("use date-desc, date-asc or title".into()));
+            SortOrder::DateDesc
+        }
+    };
+    let mut kinds = Vec::new();
+    for k in r.string_list(s, "kinds") {
+        match Kind::from_section(&k) {
+            Some(kind @ (Kind::Joke | Kind::Bulletin)) => kinds.push(kind),
+            _ => {
+                let v = s.get("kinds").expect("read above");
+                r.error("FM005", v.line, v.col, format!("select.kinds: '{k}' cannot be selected"), Some("use jokes and/or bulletins".into()));
+            }
+        }
+    }
+    if kinds.is_empty() {
+        kinds.push(Kind::Joke);
+    }
+    Select {
+        tags: r.string_list(s, "tags"),
+        match_all,
+        category: r.string(s, "category"),
+        from: r.when(s, "from"),
+        to: r.when(s, "to"),
+        limit: r.uint(s, "limit").unwrap_or(0) as usize,
+        sort,
+        kinds,
+    }
+}

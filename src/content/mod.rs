@@ -1,0 +1,386 @@
+//! Content: discover and parse the Markdown files under content/.
+//!
+//! Input: the site root and [`Roles`]. Output: [`Document`]s sorted by path
+//! (so ids, and therefore output, are the same run to run), plus every
+//! problem found, each at its file:line:col. No HTML and no templates here:
+//! bodies stay Markdown text until the `markdown` stage.
+
+pub mod meta;
+
+pub use meta::Meta;
+
+use crate::diagnostic::{did_you_mean, Diagnostic, Error, Result};
+use crate::workflow::roles::Roles;
+use crate::yaml::{self, Reader};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// What a content file is, from the folder it lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// content/jokes/
+    Joke,
+    /// content/bulletins/
+    Bulletin,
+    /// content/pages/
+    Page,
+    /// content/specials/
+    Special,
+}
+
+impl Kind {
+    /// Every kind.
+    pub const ALL: [Kind; 4] = [Kind::Joke, Kind::Bulletin, Kind::Page, Kind::Special];
+
+    /// The folder under content/ (also the URL section).
+    pub fn section(self) -> &'static str {
+        match self {
+            Kind::Joke => "jokes",
+            Kind::Bulletin => "bulletins",
+            Kind::Page => "pages",
+            Kind::Special => "specials",
+        }
+    }
+
+    /// The kind whose folder is `s`.
+    pub fn from_section(s: &str) -> Option<Kind> {
+        Self::ALL.into_iter().find(|k| k.section() == s)
+    }
+
+    /// A human name, singular.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Joke => "joke",
+            Kind::Bulletin => "bulletin",
+            Kind::Page => "page",
+            Kind::Special => "special",
+        }
+    }
+}
+
+/// A parsed content file.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Path from the site root, with `/` separators: `content/jokes/x.md`.
+    pub path: PathBuf,
+    /// Path from content/, the form `@/` links use: `jokes/x.md`.
+    pub rel: String,
+    /// Its kind.
+    pub kind: Kind,
+    /// Typed front matter.
+    pub meta: Meta,
+    /// The role the author writes as (given, or the member's first).
+    pub role: String,
+    /// The URL slug (given, or from the file name).
+    pub slug: String,
+    /// The Markdown body, exactly as in the file.
+    pub body: String,
+    /// The file line the body starts on (1-based).
+    pub body_line: usize,
+}
+
+/// Where a file's front matter and body are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// YAML text between the `---` lines.
+    pub front: &'a str,
+    /// Everything after the closing `---` line.
+    pub body: &'a str,
+    /// Byte offset of `front` in the file.
+    pub front_start: usize,
+    /// Byte offset of `body` in the file.
+    pub body_start: usize,
+    /// 1-based file line of the body's first line.
+    pub body_line: usize,
+}
+
+/// Splits a file into front matter and body. The front matter is between a
+/// first line `---` and the next line that is exactly `---`.
+pub fn split(text: &str) -> std::result::Result<Split<'_>, &'static str> {
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[bom..];
+    let first_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    if rest[..first_end].trim_end() != "---" {
+        return Err("the file does not start with a '---' line");
+    }
+    let front_start = bom + first_end;
+    let mut pos = front_start;
+    let mut line = 2;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+        if text[pos..end].trim_end() == "---" {
+            return Ok(Split {
+                front: &text[front_start..pos],
+                body: &text[end..],
+                front_start,
+                body_start: end,
+                body_line: line + 1,
+            });
+        }
+        pos = end;
+        line += 1;
+    }
+    Err("the front matter has no closing '---' line")
+}
+
+/// Lowercases and turns runs of anything but letters and digits into `-`.
+/// Letters of any script are kept (Chinese titles make Chinese slugs).
+pub fn slugify(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut dash = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+/// Whether a user-given slug is safe as one URL path segment.
+pub fn is_safe_slug(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Finds every `.md` file under `root/content`, sorted by path. Hidden files
+/// and editor backups (`.x.md`, `x.md~`) are skipped.
+pub fn discover(root: &Path) -> Result<Vec<PathBuf>> {
+    let dir = root.join("content");
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(&dir).to_path_buf();
+            Error::io(&path, e.into_io_error().unwrap_or_else(|| std::io::Error::other("loop in symbolic links")))
+        })?;
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') && entry.depth() > 0 {
+            continue;
+        }
+        if entry.file_type().is_file() && name.ends_with(".md") {
+            files.push(entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf());
+        }
+    }
+    Ok(files)
+}
+
+/// Loads every content file: discover, then read and parse in parallel.
+/// Returns the documents that parsed (sorted by path) and all diagnostics.
+pub fn load(root: &Path, roles: &Roles) -> Result<(Vec<Document>, Vec<Diagnostic>)> {
+    let files = discover(root)?;
+    let results: Vec<(Option<Document>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|rel| {
+            let abs = root.join(rel);
+            match std::fs::read_to_string(&abs) {
+                Ok(text) => parse_document(rel, &text, roles),
+                Err(e) => (None, vec![Diagnostic::error("IO001", rel, format!("cannot read the file: {e}"))
+                    .help("check the file is UTF-8 text and readable")]),
+            }
+        })
+        .collect();
+    let mut docs = Vec::with_capacity(results.len());
+    let mut diags = Vec::new();
+    for (doc, mut d) in results {
+        docs.extend(doc);
+        diags.append(&mut d);
+    }
+    Ok((docs, diags))
+}
+
+/// Parses one file's text. `rel` is its path from the site root.
+pub fn parse_document(rel: &Path, text: &str, roles: &Roles) -> (Option<Document>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let rel_str = rel.to_string_lossy().replace('\\', "/");
+    let in_content = rel_str.strip_prefix("content/").unwrap_or(&rel_str).to_string();
+    let section = in_content.split('/').next().unwrap_or("");
+    let Some(kind) = Kind::from_section(section).filter(|_| in_content.contains('/')) else {
+        let help = match did_you_mean(section, Kind::ALL.map(Kind::section)) {
+            Some(s) => format!("did you mean content/{s}/?"),
+            None => "move it into content/jokes/, content/bulletins/, content/pages/ or content/specials/".into(),
+        };
+        diags.push(Diagnostic::error("CNT001", rel, "content file outside the known sections").help(help));
+        return (None, diags);
+    };
+    let sp = match split(text) {
+        Ok(sp) => sp,
+        Err(msg) => {
+            diags.push(Diagnostic::error("FM001", rel, msg).at(1, 1).help("start the file with front matter between two '---' lines"));
+            return (None, diags);
+        }
+    };
+    let node = match yaml::parse(sp.front) {
+        Ok(n) => n,
+        Err(e) => {
+            let line = if e.line > 0 { e.line + 1 } else { 0 };
+            diags.push(Diagnostic::error("FM002", rel, format!("invalid YAML in front matter: {}", e.message))
+                .at(line, e.col)
+                .help("fix the YAML syntax here; text containing ':' or '#' needs quotes"));
+            return (None, diags);
+        }
+    };
+    let mut r = Reader { path: rel, line_offset: 1, diags: &mut diags };
+    let Some(meta) = meta::read(&mut r, &node, kind) else { return (None, diags) };
+    let role = check_people(rel, &meta, roles, &mut diags);
+    let slug = match &meta.slug {
+        Some(s) if is_safe_slug(s) => s.clone(),
+        Some(s) => {
+            let (l, c) = meta.pos("slug");
+            diags.push(Diagnostic::error("SLG001", rel, format!("slug '{s}' is not a single URL segment"))
+                .at(l, c)
+                .help(format!("use letters, digits and '-' only, e.g. '{}'", slugify(s))));
+            return (None, diags);
+        }
+        None => {
+            let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let s = slugify(&stem);
+            if s.is_empty() {
+                diags.push(Diagnostic::error("SLG001", rel, "the file name gives an empty slug").help("add 'slug: some-words' to the front matter"));
+                return (None, diags);
+            }
+            s
+        }
+    };
+    let doc = Document {
+        path: PathBuf::from(&rel_str),
+        rel: in_content,
+        kind,
+        role,
+        slug,
+        body: sp.body.to_string(),
+        body_line: sp.body_line,
+        meta,
+    };
+    (Some(doc), diags)
+}
+
+/// Checks author, role, assignee and reviewers against roles.yaml; returns
+/// the role the author writes as.
+fn check_people(rel: &Path, meta: &Meta, roles: &Roles, diags: &mut Vec<Diagnostic>) -> String {
+    let unknown = |field: &str, id: &str, diags: &mut Vec<Diagnostic>| {
+        let (l, c) = meta.pos(field);
+        let help = match did_you_mean(id, roles.members.keys().map(String::as_str)) {
+            Some(s) => format!("did you mean '{s}'?"),
+            None => "add them to members: in roles.yaml, or use an existing member id".to_string(),
+        };
+        diags.push(Diagnostic::error("ROL004", rel, format!("{field} '{id}' is not a member in roles.yaml")).at(l, c).help(help));
+    };
+    if roles.members.is_empty() {
+        return meta.role.clone().unwrap_or_default();
+    }
+    let role = match roles.member(&meta.author) {
+        None => {
+            unknown("author", &meta.author, diags);
+            meta.role.clone().unwrap_or_default()
+        }
+        Some(m) => match &meta.role {
+            None => m.roles.first().cloned().unwrap_or_default(),
+            Some(r) if m.roles.contains(r) => r.clone(),
+            Some(r) => {
+                let (l, c) = meta.pos("role");
+                diags.push(Diagnostic::error("ROL005", rel, format!("{} does not have the role '{r}'", m.id))
+                    .at(l, c)
+                    .help(format!("{}'s roles: {}; use one of them or remove 'role:'", m.id, m.roles.join(", "))));
+                r.clone()
+            }
+        },
+    };
+    if let Some(a) = &meta.assignee {
+        if roles.member(a).is_none() {
+            unknown("assignee", a, diags);
+        }
+    }
+    for who in &meta.review.reviewers {
+        if roles.member(who).is_none() {
+            unknown("review", who, diags);
+        }
+    }
+    role
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_finds_front_matter_and_body_line() {
+        let sp = split("---\ntitle: x\n---\nHello\n").unwrap();
+        assert_eq!(sp.front, "title: x\n");
+        assert_eq!(sp.body, "Hello\n");
+        assert_eq!(sp.body_line, 4);
+        let crlf = split("---\r\ntitle: x\r\n---\r\nHi").unwrap();
+        assert_eq!(crlf.body, "Hi");
+        assert!(split("title: x\n").is_err());
+        assert!(split("---\ntitle: x\n").is_err());
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Why did the Chicken cross?"), "why-did-the-chicken-cross");
+        assert_eq!(slugify("dad jokes"), "dad-jokes");
+        assert_eq!(slugify("数学 笑话"), "数学-笑话");
+        assert!(is_safe_slug("a-b_c1"));
+        assert!(!is_safe_slug("../etc"));
+        assert!(!is_safe_slug("a/b"));
+        assert!(!is_safe_slug(""));
+    }
+
+    fn roles() -> Roles {
+        let mut d = Vec::new();
+        Roles::parse("members:\n  alice: {email: a@x, roles: [copywriter, editor]}\n", Path::new("roles.yaml"), &mut d)
+    }
+
+    #[test]
+    fn parses_a_joke_and_defaults_role_and_slug() {
+        let (doc, d) = parse_document(
+            Path::new("content/jokes/Chicken Road.md"),
+            "---\ntitle: Chicken\ndate: 2026-11-20\nauthor: alice\nstatus: published\n---\nWhy?\n",
+            &roles(),
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let doc = doc.unwrap();
+        assert_eq!(doc.kind, Kind::Joke);
+        assert_eq!(doc.slug, "chicken-road");
+        assert_eq!(doc.role, "copywriter");
+        assert_eq!(doc.rel, "jokes/Chicken Road.md");
+        assert_eq!(doc.body, "Why?\n");
+        assert_eq!(doc.body_line, 7);
+    }
+
+    #[test]
+    fn reports_every_problem_at_its_line() {
+        let (_, d) = parse_document(
+            Path::new("content/jokes/x.md"),
+            "---\ntitle: X\ndate: 2026-11-20\nauthor: alicia\nrole: manager\nreviwer: bob\nstatus: publishd\n---\n",
+            &roles(),
+        );
+        let text: Vec<String> = d.iter().map(|d| d.to_string()).collect();
+        assert!(text.iter().any(|t| t.starts_with("content/jokes/x.md:6:1: error[FM003]: unknown field 'reviwer'") && t.contains("did you mean 'review'?")), "{text:#?}");
+        assert!(text.iter().any(|t| t.starts_with("content/jokes/x.md:7:") && t.contains("did you mean 'published'?")), "{text:#?}");
+        assert!(text.iter().any(|t| t.starts_with("content/jokes/x.md:4:1: error[ROL004]: author 'alicia'") && t.contains("did you mean 'alice'?")), "{text:#?}");
+    }
+
+    #[test]
+    fn yaml_errors_point_into_the_file() {
+        let (doc, d) = parse_document(Path::new("content/jokes/x.md"), "---\ntitle: X\ntags: [a, b\n---\n", &roles());
+        assert!(doc.is_none());
+        assert_eq!(d[0].code, "FM002");
+        assert!(d[0].line >= 3, "{:?}", d[0]);
+    }
+
+    #[test]
+    fn files_outside_sections_are_errors() {
+        let (doc, d) = parse_document(Path::new("content/joke/x.md"), "---\n---\n", &roles());
+        assert!(doc.is_none());
+        assert!(d[0].to_string().contains("did you mean content/jokes/?"), "{:?}", d[0]);
+    }
+}

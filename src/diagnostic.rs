@@ -1,0 +1,214 @@
+//! Diagnostics: the one way every stage reports a problem with the user's input.
+//!
+//! Input: whatever a stage finds wrong. Output: [`Diagnostic`] values, collected
+//! (never printed as they are found) so that a build reports every problem at
+//! once, then fails once with [`Error::Diagnostics`].
+//!
+//! Invariant: a diagnostic's line and column are 1-based positions in the file
+//! the user edits (not in an extracted front-matter snippet), so editors and
+//! code hosts can jump straight to them.
+
+use serde::Serialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Reported, but the build goes on.
+    Warning,
+    /// The build (or command) fails.
+    Error,
+}
+
+/// One problem, located in a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// A stable code such as `FM003`, documented in docs/diagnostics.md.
+    pub code: &'static str,
+    /// The file, relative to the site root where possible.
+    pub path: PathBuf,
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column; 0 when unknown.
+    pub col: usize,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `path:line:col`.
+    pub fn error(code: &'static str, path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            code,
+            path: path.into(),
+            line: 0,
+            col: 0,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// A warning at `path`.
+    pub fn warning(
+        code: &'static str,
+        path: impl Into<PathBuf>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(code, path, message)
+        }
+    }
+
+    /// Sets the position.
+    pub fn at(mut self, line: usize, col: usize) -> Self {
+        self.line = line;
+        self.col = col;
+        self
+    }
+
+    /// Adds advice on what to do.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Whether this diagnostic fails the command.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if self.line > 0 {
+            write!(f, ":{}", self.line)?;
+            if self.col > 0 {
+                write!(f, ":{}", self.col)?;
+            }
+        }
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, ": {sev}[{}]: {}", self.code, self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, " (help: {help})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Sorts diagnostics into a stable, readable order: by file, then position.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (&a.path, a.line, a.col, a.code, &a.message).cmp(&(&b.path, b.line, b.col, b.code, &b.message))
+    });
+}
+
+/// Whether any diagnostic is an error.
+pub fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(Diagnostic::is_error)
+}
+
+/// The library's error type. Problems with the user's input travel as
+/// [`Error::Diagnostics`]; the other variants are about the environment.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// One or more problems in the input, all reported together.
+    #[error("{}", render_all(.0))]
+    Diagnostics(Vec<Diagnostic>),
+    /// A file or folder could not be read or written.
+    #[error("{}: {source} (help: {help})", path.display())]
+    Io {
+        /// The file involved.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+        /// What to do.
+        help: &'static str,
+    },
+    /// A command was used in a way that cannot work.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    /// An I/O error on `path` with generic advice.
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+            help: "check that the path exists and that you may read and write it",
+        }
+    }
+
+    /// The diagnostics carried by this error, if any.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Error::Diagnostics(d) => d,
+            _ => &[],
+        }
+    }
+}
+
+fn render_all(diags: &[Diagnostic]) -> String {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let mut out = String::new();
+    for d in diags {
+        out.push_str(&d.to_string());
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "{errors} error{} found",
+        if errors == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The closest of `candidates` to `word`, if it is close enough to be a
+/// plausible typo (used for "did you mean" help).
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_path_line_col_code_message_help() {
+        let d = Diagnostic::error("FM003", "content/jokes/cat.md", "unknown field 'reviwer'")
+            .at(4, 3)
+            .help("did you mean 'reviewer'?");
+        assert_eq!(
+            d.to_string(),
+            "content/jokes/cat.md:4:3: error[FM003]: unknown field 'reviwer' (help: did you mean 'reviewer'?)"
+        );
+    }
+
+    #[test]
+    fn did_you_mean_finds_typos_only() {
+        let fields = ["title", "date", "author", "review", "status"];
+        assert_eq!(did_you_mean("reviwe", fields), Some("review"));
+        assert_eq!(did_you_mean("titel", fields), Some("title"));
+        assert_eq!(did_you_mean("xyzzy", fields), None);
+    }
+}

@@ -1,0 +1,22 @@
+//! punchline: runs a joke-and-bulletin website from git.
+//!
+//! The library is a pipeline of stages, each returning a new value:
+//! [`content`] (files -> documents), [`markdown`] (bodies -> HTML),
+//! [`site`] (documents -> one immutable [`site::Site`]), [`theme`] (tera
+//! templates and typed views), [`output`] (site -> files), orchestrated by
+//! [`build`]. [`workflow`] owns roles and the editorial states; [`cli`] maps
+//! the command line onto all of them.
+
+pub mod build;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod content;
+pub mod diagnostic;
+pub mod markdown;
+pub mod output;
+pub mod scaffold;
+pub mod site;
+pub mod theme;
+pub mod workflow;
+pub mod yaml;
