@@ -100,7 +100,13 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
 /// The parser appends " at line N, column M"; diagnostics carry the position
 /// themselves (offset to the real file), so the suffix would only mislead.
 fn strip_location_suffix(msg: &str) -> &str {
-    let first = msg.lines().next().unwrap_or(msg);
+    let mut first = msg.lines().next().unwrap_or(msg);
+    first = first.strip_prefix("error: ").unwrap_or(first);
+    if first.starts_with("line ") {
+        if let Some(i) = first.find(": ") {
+            first = &first[i + 2..];
+        }
+    }
     match first.rfind(" at line ") {
         Some(i) => &first[..i],
         None => first,
@@ -466,6 +472,7 @@ mod tests {
     fn duplicate_keys_are_errors() {
         let e = parse("title: a\ntitle: b\n").unwrap_err();
         assert_eq!(e.line, 2, "{e:?}");
+        assert!(e.message.starts_with("duplicate mapping key"), "{e:?}");
     }
 
     #[test]

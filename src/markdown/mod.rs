@@ -1,1 +1,371 @@
-//! stub
+//! Markdown: one body in, HTML and the facts later stages need out.
+//!
+//! Input: a Markdown body, the file line it starts on, whether the author may
+//! keep raw HTML, and a resolver for `@/` links. Output: [`Rendered`] (HTML,
+//! summary, table of contents, plain text, word count, links, images) and
+//! diagnostics with file lines. Pure: no file system, no site, no theme, so it
+//! runs in parallel over all documents.
+//!
+//! Security invariant: without `raw_html`, no HTML from the author reaches the
+//! output as markup (it is escaped and shown as text, with a warning), and no
+//! link or image carries a `javascript:`-like URL, whoever wrote it.
+
+use crate::content::slugify;
+use crate::diagnostic::Diagnostic;
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+use std::collections::HashSet;
+use std::ops::Range;
+use std::path::Path;
+
+/// How to render one body.
+pub struct RenderOptions<'a> {
+    /// The file, for diagnostics.
+    pub path: &'a Path,
+    /// The file line the body starts on.
+    pub body_line: usize,
+    /// Whether raw HTML survives (the author's role has `raw_html`).
+    pub allow_raw_html: bool,
+    /// Keep the whole plain text (audits need it); otherwise only an excerpt
+    /// is kept, which is what search and summaries use, to save memory.
+    pub keep_text: bool,
+    /// Maps an `@/` path (`jokes/x.md`) to where it points.
+    pub resolve: &'a (dyn Fn(&str) -> Target + Sync),
+}
+
+/// What an `@/` link points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A page in this build, at this URL.
+    Found(String),
+    /// A page that exists but is not in this build (a draft, scheduled...).
+    Hidden {
+        /// Where it will be once live.
+        url: String,
+        /// Why it is not live, e.g. "status draft".
+        why: String,
+    },
+    /// No such file.
+    Missing,
+}
+
+/// A heading, for the table of contents and audits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The anchor id.
+    pub id: String,
+    /// The heading's text.
+    pub title: String,
+}
+
+/// A link found in the body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Link {
+    /// The URL as it appears in the output (`@/` links resolved).
+    pub url: String,
+    /// File line.
+    pub line: usize,
+    /// Written as an `@/` link.
+    pub internal: bool,
+}
+
+/// An image found in the body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Image {
+    /// Source URL.
+    pub src: String,
+    /// Alt text (empty when missing).
+    pub alt: String,
+    /// File line.
+    pub line: usize,
+}
+
+/// A rendered body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// The whole body as HTML.
+    pub html: String,
+    /// HTML up to `<!-- more -->`, else the first paragraph.
+    pub summary_html: String,
+    /// The body as plain text (whole, or the first [`EXCERPT_CHARS`]).
+    pub plain_text: String,
+    /// Headings in order.
+    pub toc: Vec<Heading>,
+    /// Words (each CJK character counts as one).
+    pub word_count: usize,
+    /// Links in order.
+    pub links: Vec<Link>,
+    /// Images in order.
+    pub images: Vec<Image>,
+}
+
+const MORE_MARKER: &str = "<!-- more -->";
+/// Characters of plain text kept when the whole text is not needed.
+pub const EXCERPT_CHARS: usize = 320;
+
+/// Renders one body. Problems (broken `@/` links, sanitized HTML, unsafe
+/// URLs) come back as diagnostics located in the file.
+pub fn render(body: &str, opts: &RenderOptions) -> (Rendered, Vec<Diagnostic>) {
+    let mut r = Renderer {
+        opts,
+        lines: LineIndex::new(body, opts.body_line),
+        out: Rendered::default(),
+        diags: Vec::new(),
+        ids: HashSet::new(),
+    };
+    let mut flags = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    flags.insert(Options::ENABLE_SMART_PUNCTUATION);
+    let mut events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, flags).into_offset_iter().collect();
+    let summary_end = r.transform(&mut events);
+    let events: Vec<Event> = events.into_iter().map(|(e, _)| e).collect();
+    pulldown_cmark::html::push_html(&mut r.out.html, events.iter().cloned());
+    pulldown_cmark::html::push_html(&mut r.out.summary_html, events[..summary_end].iter().cloned());
+    r.out.word_count = count_words(&r.out.plain_text);
+    if !opts.keep_text {
+        if let Some((i, _)) = r.out.plain_text.char_indices().nth(EXCERPT_CHARS) {
+            r.out.plain_text.truncate(i);
+            r.out.plain_text.shrink_to_fit();
+        }
+    }
+    (r.out, r.diags)
+}
+
+struct Renderer<'a, 'o> {
+    opts: &'a RenderOptions<'o>,
+    lines: LineIndex,
+    out: Rendered,
+    diags: Vec<Diagnostic>,
+    ids: HashSet<String>,
+}
+
+impl Renderer<'_, '_> {
+    /// Rewrites events in place (links, HTML, heading ids) and gathers facts.
+    /// Returns the index where the summary ends.
+    fn transform(&mut self, events: &mut [(Event, Range<usize>)]) -> usize {
+        let mut summary_end = None;
+        let mut first_para_end = None;
+        let mut image: Option<Image> = None;
+        let mut i = 0;
+        while i < events.len() {
+            let line = self.lines.line(events[i].1.start);
+            if let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 {
+                let level = heading_level(*level);
+                let explicit = id.as_ref().map(|s| s.to_string());
+                let title = heading_text(&events[i + 1..]);
+                let id_text = self.unique_id(explicit.unwrap_or_else(|| slugify(&title)));
+                if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
+                    *id = Some(CowStr::from(id_text.clone()));
+                }
+                self.out.toc.push(Heading { level, id: id_text, title });
+                i += 1;
+                continue;
+            }
+            if let Event::Html(h) | Event::InlineHtml(h) = &events[i].0 {
+                if h.trim() == MORE_MARKER {
+                    summary_end.get_or_insert(i);
+                    events[i].0 = Event::Text(CowStr::Borrowed(""));
+                } else if !self.opts.allow_raw_html {
+                    let text = h.clone();
+                    self.sanitize(&text, line);
+                    events[i].0 = Event::Text(text);
+                }
+                i += 1;
+                continue;
+            }
+            match &mut events[i].0 {
+                Event::Start(Tag::Link { dest_url, .. }) => {
+                    let url = self.link_url(dest_url, line, true);
+                    *dest_url = CowStr::from(url);
+                }
+                Event::Start(Tag::Image { dest_url, .. }) => {
+                    let url = self.link_url(dest_url, line, false);
+                    *dest_url = CowStr::from(url.clone());
+                    image = Some(Image { src: url, alt: String::new(), line });
+                }
+                Event::End(TagEnd::Image) => self.out.images.extend(image.take()),
+                Event::End(TagEnd::Paragraph) => {
+                    self.out.plain_text.push('\n');
+                    first_para_end.get_or_insert(i + 1);
+                }
+                Event::End(TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => self.out.plain_text.push('\n'),
+                Event::Text(t) | Event::Code(t) => {
+                    match &mut image {
+                        Some(img) => img.alt.push_str(t),
+                        None => self.out.plain_text.push_str(t),
+                    }
+                }
+                Event::SoftBreak | Event::HardBreak => self.out.plain_text.push(' '),
+                _ => {}
+            }
+            i += 1;
+        }
+        summary_end.or(first_para_end).unwrap_or(events.len())
+    }
+
+    fn unique_id(&mut self, base: String) -> String {
+        let base = if base.is_empty() { "section".to_string() } else { base };
+        let mut id = base.clone();
+        let mut n = 1;
+        while !self.ids.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+
+    /// Resolves `@/` links, neutralizes script URLs, records the link.
+    fn link_url(&mut self, dest: &str, line: usize, is_link: bool) -> String {
+        if let Some(target) = dest.strip_prefix("@/") {
+            let (path, frag) = target.split_once('#').map_or((target, ""), |(p, f)| (p, f));
+            let found = match (self.opts.resolve)(path) {
+                Target::Found(url) => Some(url),
+                Target::Hidden { url, why } => {
+                    self.diags.push(
+                        Diagnostic::warning("LNK002", self.opts.path, format!("link '@/{target}' points at a page that is not live ({why})"))
+                            .at(line, 0)
+                            .help("the link will 404 until that page is published; publish it first or remove the link"),
+                    );
+                    Some(url)
+                }
+                Target::Missing => None,
+            };
+            let url = match found {
+                Some(url) if frag.is_empty() => url,
+                Some(url) => format!("{url}#{frag}"),
+                None => {
+                    self.diags.push(
+                        Diagnostic::error("LNK001", self.opts.path, format!("broken internal link '@/{target}': no page content/{path}"))
+                            .at(line, 0)
+                            .help("check the path under content/, e.g. @/jokes/some-joke.md"),
+                    );
+                    "#".to_string()
+                }
+            };
+            if is_link {
+                self.out.links.push(Link { url: url.clone(), line, internal: true });
+            }
+            return url;
+        }
+        if is_unsafe_url(dest, !is_link) {
+            self.diags.push(
+                Diagnostic::warning("SEC002", self.opts.path, format!("unsafe URL '{}' removed", truncate(dest, 40)))
+                    .at(line, 0)
+                    .help("links must be http(s), mailto, relative or @/ paths"),
+            );
+            return "#".to_string();
+        }
+        if is_link {
+            self.out.links.push(Link { url: dest.to_string(), line, internal: false });
+        }
+        dest.to_string()
+    }
+
+    fn sanitize(&mut self, html: &str, line: usize) {
+        if html.trim().is_empty() {
+            return;
+        }
+        if self.diags.iter().any(|d| d.code == "SEC001" && d.line == line) {
+            return;
+        }
+        self.diags.push(
+            Diagnostic::warning("SEC001", self.opts.path, format!("raw HTML '{}' shown as text", truncate(html.trim(), 40)))
+                .at(line, 0)
+                .help("the author's role lacks the 'raw_html' permission; use Markdown, or ask a member with raw_html"),
+        );
+    }
+}
+
+fn heading_level(l: HeadingLevel) -> u8 {
+    match l {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn heading_text(rest: &[(Event, Range<usize>)]) -> String {
+    let mut s = String::new();
+    for (e, _) in rest {
+        match e {
+            Event::End(TagEnd::Heading(_)) => break,
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            _ => {}
+        }
+    }
+    s
+}
+
+/// `javascript:`, `vbscript:`, `file:` and (for links) `data:` URLs run code
+/// or leak local files; images may use `data:image/`.
+fn is_unsafe_url(url: &str, image: bool) -> bool {
+    let u: String = url.trim().chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
+    let scheme = match u.find(':') {
+        Some(i) if !u[..i].contains('/') && !u[..i].contains('?') && !u[..i].contains('#') => &u[..i],
+        _ => return false,
+    };
+    match scheme {
+        "javascript" | "vbscript" | "file" => true,
+        "data" => !(image && u.starts_with("data:image/") && !u.starts_with("data:image/svg")),
+        _ => false,
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => format!("{}...", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// Counts words: runs of non-space characters, except that every CJK
+/// character is a word of its own (Chinese has no spaces between words).
+pub fn count_words(text: &str) -> usize {
+    let mut n = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        if is_cjk(c) {
+            n += 1;
+            in_word = false;
+        } else if c.is_whitespace() || (c.is_ascii_punctuation() && c != '\'' && c != '-') {
+            in_word = false;
+        } else if !in_word {
+            n += 1;
+            in_word = true;
+        }
+    }
+    n
+}
+
+/// Whether `c` is a CJK ideograph, kana or hangul.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7af | 0xf900..=0xfaff | 0x20000..=0x2fa1f)
+}
+
+/// Maps byte offsets in a body to file lines.
+struct LineIndex {
+    starts: Vec<usize>,
+    first_line: usize,
+}
+
+impl LineIndex {
+    fn new(text: &str, first_line: usize) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Self { starts, first_line }
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.first_line + self.starts.partition_point(|&s| s <= offset) - 1
+    }
+}
+
+#[cfg(test)]
+mod tests;

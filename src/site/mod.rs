@@ -1,1 +1,324 @@
-//! stub
+//! The site model: every shown page, its sections, taxonomies, specials and
+//! headlines, built once and then only read.
+//!
+//! Input: the shown documents with their rendered bodies and URLs. Output:
+//! one immutable [`Site`], shared by reference across rayon's threads with
+//! no locks. Invariants: ids index `pages`; every list is sorted (date
+//! descending, then path) so output is deterministic; site-wide data every
+//! page shows (the headlines) is computed here, once.
+
+pub mod routes;
+
+pub use routes::{Routes, Visibility};
+
+use crate::clock::When;
+use crate::config::SiteConfig;
+use crate::content::{meta::SortOrder, slugify, Document, Kind};
+use crate::diagnostic::Diagnostic;
+use crate::markdown::Rendered;
+use jiff::Timestamp;
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// Index into [`Site::pages`].
+pub type PageId = usize;
+
+/// One page of the output that comes from a content file.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The parsed file (its body is emptied once rendered, to save memory).
+    pub doc: Document,
+    /// The rendered body.
+    pub rendered: Rendered,
+    /// Site path, e.g. `/jokes/x/`.
+    pub url: String,
+    /// Live, or shown only in preview.
+    pub visibility: Visibility,
+    /// Last modification: `updated`, else the last git commit, else `date`.
+    pub lastmod: When,
+    /// The author's display name.
+    pub author_name: String,
+    /// The next newer page of the same section.
+    pub newer: Option<PageId>,
+    /// The next older page of the same section.
+    pub older: Option<PageId>,
+}
+
+impl Page {
+    /// Whether search engines are asked not to index it.
+    pub fn noindex(&self) -> bool {
+        self.doc.meta.seo.noindex || self.visibility == Visibility::Preview
+    }
+}
+
+/// Tags or categories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TaxonomyKind {
+    /// `tags:`
+    Tags,
+    /// `category:`
+    Categories,
+}
+
+impl TaxonomyKind {
+    /// URL segment and plural name.
+    pub fn name(self) -> &'static str {
+        match self {
+            TaxonomyKind::Tags => "tags",
+            TaxonomyKind::Categories => "categories",
+        }
+    }
+
+    /// Singular, capitalized.
+    pub fn singular(self) -> &'static str {
+        match self {
+            TaxonomyKind::Tags => "Tag",
+            TaxonomyKind::Categories => "Category",
+        }
+    }
+}
+
+/// One tag or category with its pages.
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// As the newest page spells it.
+    pub name: String,
+    /// URL segment.
+    pub slug: String,
+    /// Site path, e.g. `/tags/animals/`.
+    pub url: String,
+    /// Pages, newest first.
+    pub pages: Vec<PageId>,
+}
+
+/// All terms of one taxonomy, sorted by slug.
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    /// Which.
+    pub kind: TaxonomyKind,
+    /// Terms, sorted by slug.
+    pub terms: Vec<Term>,
+}
+
+impl Taxonomy {
+    /// The term whose slug is `slug`.
+    pub fn term(&self, slug: &str) -> Option<&Term> {
+        self.terms.binary_search_by(|t| t.slug.as_str().cmp(slug)).ok().map(|i| &self.terms[i])
+    }
+}
+
+/// A special landing page and what it selected.
+#[derive(Debug, Clone)]
+pub struct Special {
+    /// The special's own page.
+    pub page: PageId,
+    /// Selected pages, in the special's order.
+    pub items: Vec<PageId>,
+}
+
+/// The whole site, read-only once built.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// site.yaml.
+    pub config: SiteConfig,
+    /// The build's clock.
+    pub now: Timestamp,
+    /// Whether this is a preview build.
+    pub preview: bool,
+    /// Every shown page.
+    pub pages: Vec<Page>,
+    /// Jokes, newest first.
+    pub jokes: Vec<PageId>,
+    /// Bulletins, newest first.
+    pub bulletins: Vec<PageId>,
+    /// Plain pages, by path.
+    pub plain_pages: Vec<PageId>,
+    /// Specials, by path.
+    pub specials: Vec<Special>,
+    /// Tags.
+    pub tags: Taxonomy,
+    /// Categories.
+    pub categories: Taxonomy,
+    /// The headline ticker: pinned bulletins, then the latest, at most
+    /// `headlines` of them.
+    pub headlines: Vec<PageId>,
+}
+
+/// One page of a paginated listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pager {
+    /// 1-based.
+    pub number: usize,
+    /// How many pagers.
+    pub total: usize,
+    /// Which items of the list.
+    pub items: Range<usize>,
+    /// Site path: `base` for the first, `base` + `page/N/` after.
+    pub url: String,
+}
+
+/// Splits `count` items into pages of `per`. There is always a first page.
+pub fn paginate(base: &str, count: usize, per: usize) -> Vec<Pager> {
+    let per = per.max(1);
+    let total = count.div_ceil(per).max(1);
+    (1..=total)
+        .map(|n| Pager {
+            number: n,
+            total,
+            items: (n - 1) * per..(n * per).min(count),
+            url: pager_url(base, n),
+        })
+        .collect()
+}
+
+/// The URL of page `n` of a listing at `base`.
+pub fn pager_url(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+impl Site {
+    /// Assembles the site from shown pages. Reports specials that select
+    /// nothing.
+    pub fn new(config: SiteConfig, now: Timestamp, preview: bool, mut pages: Vec<Page>) -> (Site, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let by_kind = |pages: &[Page], kind: Kind| -> Vec<PageId> {
+            let mut ids: Vec<PageId> = (0..pages.len()).filter(|&i| pages[i].doc.kind == kind).collect();
+            ids.sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
+            ids
+        };
+        let jokes = by_kind(&pages, Kind::Joke);
+        let bulletins = by_kind(&pages, Kind::Bulletin);
+        link_neighbours(&mut pages, &jokes);
+        link_neighbours(&mut pages, &bulletins);
+        let mut plain_pages = by_kind(&pages, Kind::Page);
+        plain_pages.sort_by(|&a, &b| pages[a].doc.path.cmp(&pages[b].doc.path));
+        let tags = taxonomy(&pages, &jokes, &bulletins, TaxonomyKind::Tags);
+        let categories = taxonomy(&pages, &jokes, &bulletins, TaxonomyKind::Categories);
+        let mut specials: Vec<Special> = (0..pages.len())
+            .filter(|&i| pages[i].doc.kind == Kind::Special)
+            .map(|i| Special {
+                page: i,
+                items: select(&pages, &jokes, &bulletins, i),
+            })
+            .collect();
+        specials.sort_by(|a, b| pages[a.page].doc.path.cmp(&pages[b.page].doc.path));
+        for sp in specials.iter().filter(|s| s.items.is_empty()) {
+            let doc = &pages[sp.page].doc;
+            let (l, c) = doc.meta.pos("select");
+            diags.push(
+                Diagnostic::error("SPC001", &doc.path, "the special's select query matches no live item")
+                    .at(l, c)
+                    .help("check its tags, category and dates against the published jokes"),
+            );
+        }
+        let headlines = headlines(&pages, &bulletins, config.headlines);
+        let site = Site { config, now, preview, pages, jokes, bulletins, plain_pages, specials, tags, categories, headlines };
+        (site, diags)
+    }
+
+    /// The page whose site path is `url`.
+    pub fn page_by_url(&self, url: &str) -> Option<PageId> {
+        self.pages.iter().position(|p| p.url == url)
+    }
+
+    /// The taxonomy of `kind`.
+    pub fn taxonomy(&self, kind: TaxonomyKind) -> &Taxonomy {
+        match kind {
+            TaxonomyKind::Tags => &self.tags,
+            TaxonomyKind::Categories => &self.categories,
+        }
+    }
+
+    /// Specials whose campaign is running (live ones, or all shown in preview).
+    pub fn active_specials(&self) -> impl Iterator<Item = &Special> {
+        self.specials.iter()
+    }
+}
+
+fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
+    b.doc.meta.date.cmp(&a.doc.meta.date).then_with(|| a.doc.path.cmp(&b.doc.path))
+}
+
+fn link_neighbours(pages: &mut [Page], order: &[PageId]) {
+    for (i, &id) in order.iter().enumerate() {
+        pages[id].newer = i.checked_sub(1).map(|j| order[j]);
+        pages[id].older = order.get(i + 1).copied();
+    }
+}
+
+fn taxonomy(pages: &[Page], jokes: &[PageId], bulletins: &[PageId], kind: TaxonomyKind) -> Taxonomy {
+    let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+    let mut ordered: Vec<PageId> = jokes.iter().chain(bulletins).copied().collect();
+    ordered.sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
+    for id in ordered {
+        let meta = &pages[id].doc.meta;
+        let names: Vec<&String> = match kind {
+            TaxonomyKind::Tags => meta.tags.iter().collect(),
+            TaxonomyKind::Categories => meta.category.iter().collect(),
+        };
+        for name in names {
+            let slug = slugify(name);
+            if slug.is_empty() {
+                continue;
+            }
+            let term = terms.entry(slug.clone()).or_insert_with(|| Term {
+                name: name.clone(),
+                url: format!("/{}/{slug}/", kind.name()),
+                slug,
+                pages: Vec::new(),
+            });
+            if term.pages.last() != Some(&id) {
+                term.pages.push(id);
+            }
+        }
+    }
+    Taxonomy { kind, terms: terms.into_values().collect() }
+}
+
+fn select(pages: &[Page], jokes: &[PageId], bulletins: &[PageId], special: PageId) -> Vec<PageId> {
+    let Some(sp) = &pages[special].doc.meta.special else { return Vec::new() };
+    let q = &sp.select;
+    let wanted: Vec<String> = q.tags.iter().map(|t| slugify(t)).collect();
+    let category = q.category.as_deref().map(slugify);
+    let mut items: Vec<PageId> = q
+        .kinds
+        .iter()
+        .flat_map(|k| if *k == Kind::Bulletin { bulletins } else { jokes })
+        .copied()
+        .filter(|&id| {
+            let m = &pages[id].doc.meta;
+            let has = |t: &String| m.tags.iter().any(|x| slugify(x) == *t);
+            let tags_ok = wanted.is_empty() || if q.match_all { wanted.iter().all(has) } else { wanted.iter().any(has) };
+            let cat_ok = category.as_ref().is_none_or(|c| m.category.as_deref().map(slugify).as_ref() == Some(c));
+            let from_ok = q.from.is_none_or(|f| m.date >= f);
+            let to_ok = q.to.is_none_or(|t| m.date <= t);
+            tags_ok && cat_ok && from_ok && to_ok
+        })
+        .collect();
+    match q.sort {
+        SortOrder::DateDesc => items.sort_by(|&a, &b| newest_first(&pages[a], &pages[b])),
+        SortOrder::DateAsc => items.sort_by(|&a, &b| newest_first(&pages[b], &pages[a])),
+        SortOrder::Title => items.sort_by(|&a, &b| {
+            let (pa, pb) = (&pages[a].doc, &pages[b].doc);
+            pa.meta.title.cmp(&pb.meta.title).then_with(|| pa.path.cmp(&pb.path))
+        }),
+    }
+    if q.limit > 0 {
+        items.truncate(q.limit);
+    }
+    items
+}
+
+fn headlines(pages: &[Page], bulletins: &[PageId], n: usize) -> Vec<PageId> {
+    let pinned = bulletins.iter().filter(|&&b| pages[b].doc.meta.pinned);
+    let rest = bulletins.iter().filter(|&&b| !pages[b].doc.meta.pinned);
+    pinned.chain(rest).take(n).copied().collect()
+}
+
+#[cfg(test)]
+mod tests;
