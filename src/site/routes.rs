@@ -71,6 +71,8 @@ pub struct Routes {
     pub urls: Vec<String>,
     /// `@/` path (`jokes/x.md`) -> document index.
     pub by_rel: HashMap<String, usize>,
+    /// Per document: why it is hidden, for link warnings.
+    pub why_hidden: Vec<Option<String>>,
 }
 
 impl Routes {
@@ -102,20 +104,26 @@ impl Routes {
             owner.insert(url, i);
         }
         let by_rel = docs.iter().enumerate().map(|(i, d)| (d.rel.clone(), i)).collect();
-        (Routes { visibility, urls, by_rel }, diags)
-    }
-
-    /// Resolves an `@/` path for the markdown stage.
-    pub fn resolve(&self, docs: &[Document], rel: &str) -> Target {
-        match self.by_rel.get(rel) {
-            None => Target::Missing,
-            Some(&i) if self.visibility[i].shown() => Target::Found(self.urls[i].clone()),
-            Some(&i) => Target::Hidden {
-                url: self.urls[i].clone(),
-                why: match docs[i].meta.status {
+        let why_hidden = docs
+            .iter()
+            .zip(&visibility)
+            .map(|(d, v)| {
+                (!v.shown()).then(|| match d.meta.status {
                     Status::Published => "scheduled, expired or outside its campaign".to_string(),
                     s => format!("status {s}"),
-                },
+                })
+            })
+            .collect();
+        (Routes { visibility, urls, by_rel, why_hidden }, diags)
+    }
+
+    /// Resolves an `@/` path (`jokes/x.md`) for the markdown stage.
+    pub fn resolve_rel(&self, rel: &str) -> Target {
+        match self.by_rel.get(rel) {
+            None => Target::Missing,
+            Some(&i) => match &self.why_hidden[i] {
+                None => Target::Found(self.urls[i].clone()),
+                Some(why) => Target::Hidden { url: self.urls[i].clone(), why: why.clone() },
             },
         }
     }

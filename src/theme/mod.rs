@@ -1,1 +1,374 @@
-//! stub
+//! Themes: tera templates and static files, with inheritance.
+//!
+//! Input: the site root and the theme name from site.yaml. Output: a loaded
+//! [`Theme`]: compiled templates and static files, each static file with a
+//! content-hashed output name. `themes/<name>/theme.yaml` may say
+//! `extends: parent`; the child's templates and static files replace the
+//! parent's of the same relative path. The default theme is built into the
+//! binary, so a folder of Markdown builds even without a themes/ folder.
+//!
+//! Invariant: templates receive only the typed views of [`views`] and the
+//! `asset()` function, which maps a static path to its fingerprinted URL.
+
+pub mod views;
+
+use crate::diagnostic::{Diagnostic, Error, Result};
+use crate::yaml::{self, Reader};
+use include_dir::{include_dir, Dir};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// The default theme, compiled into the binary.
+pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// Templates every theme must provide (after inheritance).
+pub const REQUIRED: &[&str] = &[
+    "index.html",
+    "joke.html",
+    "bulletin.html",
+    "page.html",
+    "list.html",
+    "term.html",
+    "terms.html",
+    "special.html",
+    "404.html",
+];
+
+/// A static file of the theme.
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    /// Its bytes.
+    pub bytes: Cow<'static, [u8]>,
+    /// Where it goes in the output, e.g. `css/site.1a2b3c4d.css`.
+    pub output: String,
+}
+
+/// A loaded theme.
+pub struct Theme {
+    /// Theme names from the root ancestor to the chosen theme.
+    pub chain: Vec<String>,
+    /// Compiled templates.
+    pub tera: tera::Tera,
+    /// Template name -> the file it came from (for diagnostics).
+    pub template_files: BTreeMap<String, PathBuf>,
+    /// Static path (`css/site.css`) -> file.
+    pub statics: BTreeMap<String, StaticFile>,
+    /// Template name -> its text (to locate render errors).
+    sources: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme").field("chain", &self.chain).field("templates", &self.template_files.keys()).finish()
+    }
+}
+
+/// One theme's files before merging.
+struct Layer {
+    name: String,
+    templates: Vec<(String, PathBuf, String)>,
+    statics: Vec<(String, Cow<'static, [u8]>)>,
+    extends: Option<String>,
+}
+
+/// Files with these extensions get a content hash in their output name.
+const FINGERPRINTED: &[&str] = &["css", "js"];
+
+impl Theme {
+    /// Loads theme `name` and its ancestors. Problems (missing theme, bad
+    /// theme.yaml, template syntax errors, missing templates) go to `diags`;
+    /// `None` means the theme cannot be used.
+    pub fn load(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Result<Option<Theme>> {
+        let mut layers = Vec::new();
+        let mut next = Some(name.to_string());
+        while let Some(n) = next {
+            if layers.iter().any(|l: &Layer| l.name == n) || layers.len() > 8 {
+                diags.push(Diagnostic::error("THM002", format!("themes/{n}/theme.yaml"), format!("theme '{n}' extends itself through a cycle")).help("remove one 'extends:'"));
+                return Ok(None);
+            }
+            let Some(layer) = load_layer(root, &n, diags)? else { return Ok(None) };
+            next = layer.extends.clone();
+            layers.push(layer);
+        }
+        layers.reverse();
+        Ok(Self::merge(layers, diags))
+    }
+
+    fn merge(layers: Vec<Layer>, diags: &mut Vec<Diagnostic>) -> Option<Theme> {
+        let chain = layers.iter().map(|l| l.name.clone()).collect();
+        let mut sources: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
+        let mut statics = BTreeMap::new();
+        for layer in layers {
+            for (tpl, path, text) in layer.templates {
+                sources.insert(tpl, (path, text));
+            }
+            for (rel, bytes) in layer.statics {
+                let output = fingerprinted_name(&rel, &bytes);
+                statics.insert(rel, StaticFile { bytes, output });
+            }
+        }
+        let mut tera = tera::Tera::default();
+        let mut ok = true;
+        // Parse one by one so that each syntax error names its own file.
+        for (name, (path, text)) in &sources {
+            if let Err(e) = tera::Template::new(name, None, text) {
+                diags.push(template_error(path, &e));
+                ok = false;
+            }
+        }
+        if !ok {
+            return None;
+        }
+        if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str()))) {
+            let path = sources.values().next().map(|(p, _)| p.clone()).unwrap_or_default();
+            diags.push(template_error(&path, &e));
+            return None;
+        }
+        let template_files: BTreeMap<String, PathBuf> = sources.iter().map(|(n, (p, _))| (n.clone(), p.clone())).collect();
+        let sources = sources.into_iter().map(|(n, (_, t))| (n, t)).collect();
+        for req in REQUIRED {
+            if !template_files.contains_key(*req) {
+                diags.push(Diagnostic::error("TPL001", "themes/", format!("the theme has no template '{req}'")).help(format!("add templates/{req} to the theme, or extend a theme that has it")));
+                ok = false;
+            }
+        }
+        let assets: HashMap<String, String> = statics.iter().map(|(k, v)| (k.clone(), format!("/{}", v.output))).collect();
+        tera.register_function("asset", AssetFn { assets });
+        ok.then_some(Theme { chain, tera, template_files, statics, sources })
+    }
+
+    /// Whether the theme has template `name`.
+    pub fn has_template(&self, name: &str) -> bool {
+        self.template_files.contains_key(name)
+    }
+
+    /// Renders `template` with `ctx`. `page` names what is being rendered
+    /// (for the error message).
+    pub fn render(&self, template: &str, ctx: &tera::Context, page: &str) -> std::result::Result<String, Diagnostic> {
+        self.tera.render(template, ctx).map_err(|e| {
+            // Tera says "Failed to render 'joke.html' (error happened in
+            // 'base.html')" and puts the real cause last in the chain: point
+            // at the file the error is in, and lead with the cause.
+            let outer = e.to_string();
+            let culprit = outer
+                .split("error happened in '")
+                .nth(1)
+                .and_then(|rest| rest.split('\'').next())
+                .unwrap_or(template);
+            let path = self.template_files.get(culprit).cloned().unwrap_or_else(|| PathBuf::from(culprit));
+            let mut cause = String::new();
+            let mut src = std::error::Error::source(&e);
+            while let Some(s) = src {
+                cause = s.to_string();
+                src = s.source();
+            }
+            let mut d = template_error(&path, &e);
+            if !cause.is_empty() {
+                d.message = cause;
+            }
+            if let Some(var) = d.message.split("Variable `").nth(1).and_then(|r| r.split('`').next()).map(str::to_string) {
+                if let Some((line, col)) = self.sources.get(culprit).and_then(|t| find(t, &var)) {
+                    d = d.at(line, col);
+                }
+                d.help = Some(available(ctx, &var));
+            }
+            d.message = format!("{} (while rendering {page})", d.message);
+            d
+        })
+    }
+}
+
+/// 1-based line and column of the first `needle` in `text`.
+fn find(text: &str, needle: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, l)| l.find(needle).map(|c| (i + 1, l[..c].chars().count() + 1)))
+}
+
+/// "`page` has: title, url, ..." for a missing `page.nope`; the top-level
+/// names for a missing `nope`.
+fn available(ctx: &tera::Context, var: &str) -> String {
+    let mut parts: Vec<&str> = var.split('.').collect();
+    parts.pop();
+    let keys = |v: &tera::Value| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>().join(", "));
+    if let Some((first, rest)) = parts.split_first() {
+        let mut v = ctx.get(first);
+        for p in rest {
+            v = v.and_then(|x| x.get(p));
+        }
+        if let Some(k) = v.and_then(keys) {
+            return format!("`{}` has: {k}", parts.join("."));
+        }
+    }
+    let top = ctx.clone().into_json();
+    format!("this template receives: {}", keys(&top).unwrap_or_default())
+}
+
+/// `css/site.css` + bytes -> `css/site.<8 hex>.css`.
+pub fn fingerprinted_name(rel: &str, bytes: &[u8]) -> String {
+    let ext = rel.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    if !FINGERPRINTED.contains(&ext) {
+        return rel.to_string();
+    }
+    let hash = xxhash_rust::xxh3::xxh3_64(bytes);
+    let stem = &rel[..rel.len() - ext.len() - 1];
+    format!("{stem}.{:08x}.{ext}", (hash >> 32) as u32)
+}
+
+fn load_layer(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Result<Option<Layer>> {
+    let dir = root.join("themes").join(name);
+    if dir.is_dir() {
+        return load_disk_layer(root, &dir, name, diags).map(Some);
+    }
+    if name == "default" {
+        return Ok(Some(load_embedded_layer(diags)));
+    }
+    let yaml_path = PathBuf::from(format!("themes/{name}"));
+    diags.push(Diagnostic::error("THM001", yaml_path, format!("theme '{name}' not found")).help("create themes/<name>/ or set 'theme: default' in site.yaml"));
+    Ok(None)
+}
+
+fn read_theme_yaml(rel: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let node = match yaml::parse(text) {
+        Ok(n) => n,
+        Err(e) => {
+            diags.push(Diagnostic::error("THM002", rel, format!("theme.yaml is not valid YAML: {}", e.message)).at(e.line, e.col));
+            return None;
+        }
+    };
+    let mut r = Reader { path: rel, line_offset: 0, diags };
+    r.check_keys(&node, &["name", "extends", "description", "author"], "theme.yaml");
+    r.string(&node, "extends")
+}
+
+fn load_disk_layer(root: &Path, dir: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Result<Layer> {
+    let rel_dir = dir.strip_prefix(root).unwrap_or(dir).to_path_buf();
+    let yaml_path = dir.join("theme.yaml");
+    let extends = match std::fs::read_to_string(&yaml_path) {
+        Ok(t) => read_theme_yaml(&rel_dir.join("theme.yaml"), &t, diags),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(Error::io(&yaml_path, e)),
+    };
+    let mut layer = Layer { name: name.to_string(), templates: Vec::new(), statics: Vec::new(), extends };
+    for (sub, is_tpl) in [("templates", true), ("static", false)] {
+        let base = dir.join(sub);
+        if !base.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&base).sort_by_file_name() {
+            let entry = entry.map_err(|e| Error::io(&base, e.into_io_error().unwrap_or_else(|| std::io::Error::other("symlink loop"))))?;
+            if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&base).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+            let shown = rel_dir.join(sub).join(&rel);
+            if is_tpl {
+                let text = std::fs::read_to_string(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+                layer.templates.push((rel, shown, text));
+            } else {
+                let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+                layer.statics.push((rel, Cow::Owned(bytes)));
+            }
+        }
+    }
+    Ok(layer)
+}
+
+fn load_embedded_layer(diags: &mut Vec<Diagnostic>) -> Layer {
+    let mut layer = Layer { name: "default".into(), templates: Vec::new(), statics: Vec::new(), extends: None };
+    if let Some(f) = DEFAULT_THEME.get_file("theme.yaml") {
+        layer.extends = read_theme_yaml(Path::new("themes/default/theme.yaml"), f.contents_utf8().unwrap_or(""), diags);
+    }
+    for file in embedded_files(&DEFAULT_THEME) {
+        let path = file.path().to_string_lossy().replace('\\', "/");
+        if let Some(rel) = path.strip_prefix("templates/") {
+            layer.templates.push((rel.to_string(), PathBuf::from(format!("themes/default/{path}")), file.contents_utf8().unwrap_or("").to_string()));
+        } else if let Some(rel) = path.strip_prefix("static/") {
+            layer.statics.push((rel.to_string(), Cow::Borrowed(file.contents())));
+        }
+    }
+    layer
+}
+
+/// Every file of an embedded folder, recursively, sorted by path.
+pub fn embedded_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {
+    let mut out: Vec<_> = dir.files().collect();
+    for sub in dir.dirs() {
+        out.extend(embedded_files(sub));
+    }
+    out.sort_by_key(|f| f.path());
+    out
+}
+
+/// Turns a tera error (with its chain of causes) into a diagnostic naming
+/// the template file and, for syntax errors, the line and column.
+fn template_error(path: &Path, e: &tera::Error) -> Diagnostic {
+    let mut parts = vec![e.to_string()];
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        parts.push(s.to_string());
+        src = s.source();
+    }
+    let text = parts.join(": ");
+    let (line, col) = text
+        .split("--> ")
+        .nth(1)
+        .and_then(|rest| {
+            let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+            Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+        })
+        .unwrap_or((0, 0));
+    let clean = |part: &String| -> String {
+        part.lines()
+            .map(str::trim)
+            .filter(|l| {
+                let code_line = l.split_once(" |").is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()));
+                !l.is_empty() && !l.starts_with('|') && !l.starts_with("-->") && !code_line
+            })
+            .map(|l| l.trim_start_matches("= "))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let message = parts.iter().map(clean).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(": ");
+    let help = if message.contains("not found in context") {
+        "the variables a template receives are listed in docs/themes.md"
+    } else {
+        "fix the template; the syntax is Tera's (https://keats.github.io/tera/docs/)"
+    };
+    Diagnostic::error("TPL002", path, message).at(line, col).help(help)
+}
+
+struct AssetFn {
+    assets: HashMap<String, String>,
+}
+
+impl tera::Function for AssetFn {
+    fn call(&self, args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+        let path = args.get("path").and_then(|v| v.as_str()).ok_or_else(|| tera::Error::msg("asset() needs path=\"css/site.css\""))?;
+        let key = path.trim_start_matches('/');
+        match self.assets.get(key) {
+            Some(url) => Ok(tera::Value::String(url.clone())),
+            None => {
+                let mut known: Vec<&str> = self.assets.keys().map(String::as_str).collect();
+                known.sort();
+                Err(tera::Error::msg(format!("asset(): no static file '{path}' in the theme; there are: {}", known.join(", "))))
+            }
+        }
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_css_and_js_only() {
+        let a = fingerprinted_name("css/site.css", b"body{}");
+        assert!(a.starts_with("css/site.") && a.ends_with(".css") && a.len() == "css/site.12345678.css".len(), "{a}");
+        assert_ne!(a, fingerprinted_name("css/site.css", b"body{color:red}"));
+        assert_eq!(fingerprinted_name("images/a.png", b"x"), "images/a.png");
+    }
+}

@@ -1,0 +1,189 @@
+//! `punchline build` and `punchline check`.
+
+use crate::build::{self, BuildOptions};
+use crate::clock::Clock;
+use crate::diagnostic::{has_errors, Diagnostic, Error, Result};
+use crate::output::Progress;
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Output format of a command's summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people.
+    Text,
+    /// For machines.
+    Json,
+}
+
+/// Options shared by every command that builds the site model.
+#[derive(Debug, Clone, Args)]
+pub struct ModelArgs {
+    /// Also show items in review, approved or scheduled (with a PREVIEW banner and noindex).
+    #[arg(long)]
+    pub preview: bool,
+    /// Build as if it were this time (YYYY-MM-DD or RFC 3339), for reproducible output.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+}
+
+impl ModelArgs {
+    /// Build options for the site at `root`.
+    pub fn options(&self, root: &Path) -> Result<BuildOptions> {
+        let mut o = BuildOptions::new(root);
+        o.preview = self.preview;
+        o.clock = Clock::from_arg(self.now.as_deref()).map_err(Error::Usage)?;
+        Ok(o)
+    }
+}
+
+/// Build the site.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    model: ModelArgs,
+    /// Where to write the site (default: public/ in the site root).
+    #[arg(short, long, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Summary format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    ok: bool,
+    output: String,
+    mode: &'static str,
+    pages_rendered: usize,
+    files: usize,
+    bytes: u64,
+    duration_ms: u128,
+    diagnostics: &'a [Diagnostic],
+}
+
+impl BuildArgs {
+    /// Runs the build.
+    pub fn run(self, root: &Path) -> Result<ExitCode> {
+        let mut opts = self.model.options(root)?;
+        if let Some(out) = self.output {
+            opts.output = out;
+        }
+        let progress = TermProgress::new();
+        let mode = if opts.preview { "preview" } else { "live" };
+        match build::build(&opts, &progress) {
+            Ok(report) => {
+                progress.finish();
+                let summary = Summary {
+                    ok: true,
+                    output: opts.output.display().to_string(),
+                    mode,
+                    pages_rendered: report.pages_rendered,
+                    files: report.manifest.files.len(),
+                    bytes: report.bytes(),
+                    duration_ms: report.duration.as_millis(),
+                    diagnostics: &report.warnings,
+                };
+                match self.format {
+                    Format::Json => println!("{}", serde_json::to_string_pretty(&summary).expect("plain data")),
+                    Format::Text => {
+                        super::print_diagnostics(&report.warnings);
+                        eprintln!(
+                            "built {} pages ({} files, {:.1} MB) into {} in {} ms{}",
+                            summary.pages_rendered,
+                            summary.files,
+                            summary.bytes as f64 / 1e6,
+                            summary.output,
+                            summary.duration_ms,
+                            if opts.preview { " [preview]" } else { "" }
+                        );
+                    }
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(Error::Diagnostics(diags)) if self.format == Format::Json => {
+                progress.finish();
+                let summary = Summary { ok: false, output: opts.output.display().to_string(), mode, pages_rendered: 0, files: 0, bytes: 0, duration_ms: 0, diagnostics: &diags };
+                println!("{}", serde_json::to_string_pretty(&summary).expect("plain data"));
+                Ok(ExitCode::from(1))
+            }
+            Err(e) => {
+                progress.finish();
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Check the site.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    model: ModelArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+impl CheckArgs {
+    /// Runs the check.
+    pub fn run(self, root: &Path) -> Result<ExitCode> {
+        let opts = self.model.options(root)?;
+        let diags = build::check(&opts)?;
+        let failed = has_errors(&diags);
+        match self.format {
+            Format::Json => println!("{}", serde_json::to_string_pretty(&diags).expect("plain data")),
+            Format::Text => {
+                super::print_diagnostics(&diags);
+                let errors = diags.iter().filter(|d| d.is_error()).count();
+                eprintln!("{} error{}, {} warning{}", errors, plural(errors), diags.len() - errors, plural(diags.len() - errors));
+            }
+        }
+        Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// A page counter on a terminal for large builds; silent in CI and pipes.
+struct TermProgress {
+    enabled: bool,
+    shown: AtomicUsize,
+}
+
+impl TermProgress {
+    fn new() -> Self {
+        let enabled = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        Self { enabled, shown: AtomicUsize::new(0) }
+    }
+
+    fn finish(&self) {
+        if self.enabled && self.shown.load(Ordering::Relaxed) > 0 {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}
+
+impl Progress for TermProgress {
+    fn tick(&self, done: usize, total: usize) {
+        if !self.enabled || total < 2000 {
+            return;
+        }
+        let step = total / 50;
+        if done % step.max(1) == 0 || done == total {
+            self.shown.store(done, Ordering::Relaxed);
+            let filled = done * 30 / total;
+            eprint!("\rrendering [{}{}] {done}/{total}", "#".repeat(filled), " ".repeat(30 - filled));
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! What to render: one [`Job`] per output page, and how to render it.
+//!
+//! Input: `&Site` and the theme. Output: the list of jobs (in a stable
+//! order) and, per job, its HTML. Each job reads only the site model and the
+//! site-wide view built once per build, so jobs run in parallel and any
+//! subset can be re-rendered on its own.
+
+use crate::content::Kind;
+use crate::diagnostic::Diagnostic;
+use crate::site::{paginate, PageId, Pager, Site, TaxonomyKind};
+use crate::theme::views::{self, HeadView};
+use crate::theme::Theme;
+
+/// One page of output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Job {
+    /// The home page.
+    Home,
+    /// A joke, bulletin or page from content.
+    Item(PageId),
+    /// One page of the jokes or bulletins listing.
+    Section(Kind, Pager),
+    /// One page of a tag or category.
+    Term(TaxonomyKind, usize, Pager),
+    /// The index of all tags or categories.
+    Terms(TaxonomyKind),
+    /// One page of a special landing page (index into `site.specials`).
+    Special(usize, Pager),
+    /// The 404 page.
+    NotFound,
+}
+
+impl Job {
+    /// The site path this job renders, e.g. `/jokes/page/2/`.
+    pub fn url(&self, site: &Site) -> String {
+        match self {
+            Job::Home => "/".into(),
+            Job::Item(id) => site.pages[*id].url.clone(),
+            Job::Section(_, p) | Job::Term(_, _, p) | Job::Special(_, p) => p.url.clone(),
+            Job::Terms(t) => format!("/{}/", t.name()),
+            Job::NotFound => "/404.html".into(),
+        }
+    }
+
+    /// The file this job writes, relative to the output folder.
+    pub fn output_path(&self, site: &Site) -> String {
+        let url = self.url(site);
+        if url.ends_with(".html") {
+            url.trim_start_matches('/').to_string()
+        } else {
+            format!("{}index.html", url.trim_start_matches('/'))
+        }
+    }
+
+    /// The template this job renders with.
+    pub fn template<'s>(&self, site: &'s Site) -> &'s str {
+        match self {
+            Job::Home => "index.html",
+            Job::Item(id) => {
+                let p = &site.pages[*id];
+                p.doc.meta.template.as_deref().unwrap_or(match p.doc.kind {
+                    Kind::Joke => "joke.html",
+                    Kind::Bulletin => "bulletin.html",
+                    Kind::Page => "page.html",
+                    Kind::Special => "special.html",
+                })
+            }
+            Job::Section(..) => "list.html",
+            Job::Term(..) => "term.html",
+            Job::Terms(_) => "terms.html",
+            Job::Special(i, _) => {
+                let p = &site.pages[site.specials[*i].page];
+                p.doc.meta.template.as_deref().unwrap_or("special.html")
+            }
+            Job::NotFound => "404.html",
+        }
+    }
+}
+
+/// Every page the site renders, in a stable order.
+pub fn plan(site: &Site) -> Vec<Job> {
+    let per = site.config.paginate_by;
+    let mut jobs = vec![Job::Home, Job::NotFound];
+    let specials: Vec<PageId> = site.specials.iter().map(|s| s.page).collect();
+    jobs.extend((0..site.pages.len()).filter(|id| !specials.contains(id)).map(Job::Item));
+    for (kind, ids) in [(Kind::Joke, &site.jokes), (Kind::Bulletin, &site.bulletins)] {
+        let base = format!("/{}/", kind.section());
+        jobs.extend(paginate(&base, ids.len(), per).into_iter().map(|p| Job::Section(kind, p)));
+    }
+    for tax in [TaxonomyKind::Tags, TaxonomyKind::Categories] {
+        jobs.push(Job::Terms(tax));
+        for (i, term) in site.taxonomy(tax).terms.iter().enumerate() {
+            jobs.extend(paginate(&term.url, term.pages.len(), per).into_iter().map(|p| Job::Term(tax, i, p)));
+        }
+    }
+    for (i, sp) in site.specials.iter().enumerate() {
+        let url = &site.pages[sp.page].url;
+        jobs.extend(paginate(url, sp.items.len(), per).into_iter().map(|p| Job::Special(i, p)));
+    }
+    jobs
+}
+
+/// Checks that every template a job names exists; a missing one is an
+/// error at the front-matter line that asked for it.
+pub fn check_templates(site: &Site, theme: &Theme, jobs: &[Job]) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for job in jobs {
+        let tpl = job.template(site);
+        if theme.has_template(tpl) {
+            continue;
+        }
+        let (path, line, col) = match job {
+            Job::Item(id) => {
+                let d = &site.pages[*id].doc;
+                let (l, c) = d.meta.pos("template");
+                (d.path.clone(), l, c)
+            }
+            Job::Special(i, p) if p.number == 1 => {
+                let d = &site.pages[site.specials[*i].page].doc;
+                let (l, c) = d.meta.pos("template");
+                (d.path.clone(), l, c)
+            }
+            Job::Special(..) => continue,
+            _ => (theme.chain.last().map(|n| format!("themes/{n}")).unwrap_or_default().into(), 0, 0),
+        };
+        let known: Vec<&str> = theme.template_files.keys().map(String::as_str).collect();
+        diags.push(
+            Diagnostic::error("TPL003", path, format!("template '{tpl}' does not exist in the theme"))
+                .at(line, col)
+                .help(format!("use one of: {}", known.join(", "))),
+        );
+    }
+    diags
+}
+
+/// Renders one job to HTML. `base` is the context holding the site-wide
+/// view, built once per build.
+pub fn render(site: &Site, theme: &Theme, base: &tera::Context, job: &Job) -> Result<String, Diagnostic> {
+    let mut ctx = base.clone();
+    let head = fill(site, job, &mut ctx);
+    ctx.insert("head", &head);
+    theme.render(job.template(site), &ctx, &job.url(site))
+}
+
+fn pager_head(mut head: HeadView, pager: &Pager, base: &str) -> HeadView {
+    if pager.number > 1 {
+        head.title = format!("Page {} · {}", pager.number, head.title);
+        head.prev = Some(crate::site::pager_url(base, pager.number - 1));
+    }
+    if pager.number < pager.total {
+        head.next = Some(crate::site::pager_url(base, pager.number + 1));
+    }
+    head
+}
+
+/// Inserts the job's own variables into `ctx` and returns its `<head>`.
+fn fill(site: &Site, job: &Job, ctx: &mut tera::Context) -> HeadView {
+    let listing = |title: &str, url: &str, desc: String| views::head_for_listing(site, title, url, desc);
+    match job {
+        Job::Home => {
+            let jokes: Vec<_> = site.jokes.iter().take(10).map(|&id| views::item(site, id, true)).collect();
+            let bulletins: Vec<_> = site.bulletins.iter().take(5).map(|&id| views::item(site, id, false)).collect();
+            let pinned: Vec<_> = site.bulletins.iter().filter(|&&id| site.pages[id].doc.meta.pinned).map(|&id| views::item(site, id, true)).collect();
+            ctx.insert("latest_jokes", &jokes);
+            ctx.insert("latest_bulletins", &bulletins);
+            ctx.insert("pinned", &pinned);
+            let mut head = listing(&site.config.title, "/", site.config.description.clone());
+            head.feed = Some(views::JOKES.feed.into());
+            head
+        }
+        Job::Item(id) => {
+            ctx.insert("page", &views::item(site, *id, true));
+            views::head_for_page(site, *id)
+        }
+        Job::Section(kind, pager) => {
+            let section = if *kind == Kind::Joke { views::JOKES } else { views::BULLETINS };
+            let ids = if *kind == Kind::Joke { &site.jokes } else { &site.bulletins };
+            ctx.insert("paginator", &views::paginator(site, ids, pager, section.url, *kind == Kind::Joke));
+            let desc = format!("{} on {}: page {} of {}.", section.title, site.config.title, pager.number, pager.total);
+            let mut head = pager_head(listing(section.title, &pager.url, desc), pager, section.url);
+            head.feed = Some(section.feed.into());
+            ctx.insert("section", &section);
+            head
+        }
+        Job::Term(tax, i, pager) => {
+            let term = &site.taxonomy(*tax).terms[*i];
+            ctx.insert("taxonomy", &views::taxonomy(*tax));
+            ctx.insert("term", &views::term(term));
+            ctx.insert("paginator", &views::paginator(site, &term.pages, pager, &term.url, true));
+            let title = format!("{}: {}", tax.singular(), term.name);
+            let desc = format!("{} item{} filed under {} “{}” on {}.", term.pages.len(), if term.pages.len() == 1 { "" } else { "s" }, tax.singular().to_lowercase(), term.name, site.config.title);
+            pager_head(listing(&title, &pager.url, desc), pager, &term.url)
+        }
+        Job::Terms(tax) => {
+            let tv = views::taxonomy(*tax);
+            let terms: Vec<_> = site.taxonomy(*tax).terms.iter().map(views::term).collect();
+            ctx.insert("terms", &terms);
+            let desc = format!("All {} on {}.", tv.name, site.config.title);
+            let head = listing(tv.title, &tv.url, desc);
+            ctx.insert("taxonomy", &tv);
+            head
+        }
+        Job::Special(i, pager) => {
+            let sp = &site.specials[*i];
+            let url = &site.pages[sp.page].url;
+            let view = views::special(site, sp.page);
+            ctx.insert("paginator", &views::paginator(site, &sp.items, pager, url, true));
+            let mut head = pager_head(views::head_for_page(site, sp.page), pager, url);
+            if pager.number > 1 {
+                head.canonical = site.config.permalink(&pager.url);
+            }
+            head.og_type = "website";
+            head.feed = Some(view.feed.clone());
+            if let Some(img) = view.hero_image {
+                head.og_image.get_or_insert_with(|| site.config.permalink(img));
+            }
+            ctx.insert("special", &view);
+            head
+        }
+        Job::NotFound => {
+            let mut head = listing("Page not found", "/404.html", "This page does not exist.".into());
+            head.noindex = true;
+            head
+        }
+    }
+}

@@ -1,0 +1,425 @@
+//! The typed views: the only data templates ever see.
+//!
+//! Input: `&Site` and a page or listing. Output: borrowed, serializable
+//! structs. Templates cannot reach into the site (no `get_section`-style
+//! functions), so what a page shows is exactly what its view holds, and an
+//! incremental rebuild can tell which pages an edit affects. The contract
+//! for theme authors is docs/themes.md.
+
+use crate::site::{Page, PageId, Pager, Site, TaxonomyKind, Term, Visibility};
+use serde::Serialize;
+
+/// A link: text and site path.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView<'a> {
+    /// Link text.
+    pub title: &'a str,
+    /// Site path.
+    pub url: &'a str,
+}
+
+/// A headline in the site-wide ticker.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeadlineView<'a> {
+    /// Bulletin title.
+    pub title: &'a str,
+    /// Its site path.
+    pub url: &'a str,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// Pinned to the top.
+    pub pinned: bool,
+}
+
+/// Site-wide data, the same on every page, built once per build.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView<'a> {
+    /// Site name.
+    pub title: &'a str,
+    /// Site description.
+    pub description: &'a str,
+    /// Absolute base URL, no trailing slash.
+    pub base_url: &'a str,
+    /// `lang` attribute.
+    pub language: &'a str,
+    /// Navigation.
+    pub menu: &'a [crate::config::MenuItem],
+    /// The headline ticker: pinned first, then newest.
+    pub headlines: Vec<HeadlineView<'a>>,
+    /// Running campaigns (specials).
+    pub specials: Vec<LinkView<'a>>,
+    /// A preview build: show the banner.
+    pub preview: bool,
+    /// Atom feed of jokes.
+    pub jokes_feed: &'static str,
+    /// Atom feed of bulletins.
+    pub bulletins_feed: &'static str,
+    /// The search index, when search is on.
+    pub search_index: Option<&'static str>,
+    /// The build's year, for the copyright line.
+    pub year: i16,
+}
+
+/// What goes into `<head>`: SEO and social fields, resolved with fallbacks.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct HeadView {
+    /// `<title>` text.
+    pub title: String,
+    /// Meta description.
+    pub description: String,
+    /// Meta keywords, comma-separated.
+    pub keywords: String,
+    /// Absolute canonical URL.
+    pub canonical: String,
+    /// Ask search engines not to index.
+    pub noindex: bool,
+    /// `og:type`: article or website.
+    pub og_type: &'static str,
+    /// Absolute `og:image`, if any.
+    pub og_image: Option<String>,
+    /// The author's name, for `<meta name="author">`.
+    pub author: Option<String>,
+    /// An Atom feed to advertise.
+    pub feed: Option<String>,
+    /// `rel=prev` (paginated listings).
+    pub prev: Option<String>,
+    /// `rel=next` (paginated listings).
+    pub next: Option<String>,
+}
+
+/// A tag or category link on an item.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermLinkView<'a> {
+    /// As written.
+    pub name: &'a str,
+    /// Its page.
+    pub url: String,
+}
+
+/// The author of an item.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthorView<'a> {
+    /// Member id.
+    pub id: &'a str,
+    /// Display name.
+    pub name: &'a str,
+}
+
+/// A joke, bulletin, page or special, as a page or in a listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemView<'a> {
+    /// joke, bulletin, page or special.
+    pub kind: &'static str,
+    /// Title.
+    pub title: &'a str,
+    /// Site path.
+    pub url: &'a str,
+    /// Absolute URL.
+    pub permalink: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// RFC 3339, for `<time datetime>`.
+    pub date_iso: String,
+    /// RFC 3339 of the last change.
+    pub lastmod_iso: String,
+    /// Author.
+    pub author: AuthorView<'a>,
+    /// Tags.
+    pub tags: Vec<TermLinkView<'a>>,
+    /// Category.
+    pub category: Option<TermLinkView<'a>>,
+    /// Summary HTML (first paragraph or up to `<!-- more -->`).
+    pub summary: &'a str,
+    /// Whole body HTML (empty in listings that do not need it).
+    pub content: &'a str,
+    /// Headings, for a table of contents.
+    pub toc: &'a [crate::markdown::Heading],
+    /// Words.
+    pub word_count: usize,
+    /// Minutes to read, at least 1.
+    pub reading_minutes: usize,
+    /// Bulletins: pinned.
+    pub pinned: bool,
+    /// Bulletins: leaves the site on this date.
+    pub expires: Option<String>,
+    /// Shown only because this is a preview build.
+    pub preview: bool,
+    /// Workflow state.
+    pub status: &'static str,
+    /// Next newer item in the section.
+    pub newer: Option<LinkView<'a>>,
+    /// Next older item in the section.
+    pub older: Option<LinkView<'a>>,
+}
+
+/// One page of a paginated list.
+#[derive(Debug, Clone, Serialize)]
+pub struct PaginatorView<'a> {
+    /// This page's items.
+    pub items: Vec<ItemView<'a>>,
+    /// 1-based page number.
+    pub current: usize,
+    /// Number of pages.
+    pub total_pages: usize,
+    /// Number of items over all pages.
+    pub total_items: usize,
+    /// Previous page's path.
+    pub prev: Option<String>,
+    /// Next page's path.
+    pub next: Option<String>,
+    /// Every page's number and path, for numbered navigation.
+    pub pages: Vec<PagerLinkView>,
+}
+
+/// A numbered link in pagination.
+#[derive(Debug, Clone, Serialize)]
+pub struct PagerLinkView {
+    /// Page number.
+    pub number: usize,
+    /// Its path.
+    pub url: String,
+    /// Whether it is the current page.
+    pub current: bool,
+}
+
+/// A section listing (jokes, bulletins).
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionView {
+    /// Heading, e.g. "Jokes".
+    pub title: &'static str,
+    /// `jokes` or `bulletins`.
+    pub name: &'static str,
+    /// Its first page's path.
+    pub url: &'static str,
+    /// Its Atom feed.
+    pub feed: &'static str,
+}
+
+/// A taxonomy (tags or categories).
+#[derive(Debug, Clone, Serialize)]
+pub struct TaxonomyView {
+    /// `tags` or `categories`.
+    pub name: &'static str,
+    /// `Tag` or `Category`.
+    pub singular: &'static str,
+    /// `Tags` or `Categories`.
+    pub title: &'static str,
+    /// `/tags/` or `/categories/`.
+    pub url: String,
+}
+
+/// A term with its count.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermView<'a> {
+    /// As written.
+    pub name: &'a str,
+    /// URL segment.
+    pub slug: &'a str,
+    /// Its page.
+    pub url: &'a str,
+    /// How many items carry it.
+    pub count: usize,
+}
+
+/// A special landing page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpecialView<'a> {
+    /// The special's own fields and body.
+    pub item: ItemView<'a>,
+    /// Hero image path.
+    pub hero_image: Option<&'a str>,
+    /// Hero alt text.
+    pub hero_alt: Option<&'a str>,
+    /// Hero slogan.
+    pub hero_slogan: Option<&'a str>,
+    /// Campaign start, `YYYY-MM-DD`.
+    pub starts: Option<String>,
+    /// Campaign end, `YYYY-MM-DD`.
+    pub ends: Option<String>,
+    /// Its Atom feed.
+    pub feed: String,
+}
+
+/// The sections every site has.
+pub const JOKES: SectionView = SectionView { title: "Jokes", name: "jokes", url: "/jokes/", feed: "/jokes/atom.xml" };
+/// The bulletins section.
+pub const BULLETINS: SectionView = SectionView { title: "Bulletins", name: "bulletins", url: "/bulletins/", feed: "/bulletins/atom.xml" };
+
+impl<'a> SiteView<'a> {
+    /// Builds the site-wide view (once per build).
+    pub fn new(site: &'a Site) -> Self {
+        let c = &site.config;
+        let headlines = site
+            .headlines
+            .iter()
+            .map(|&id| {
+                let p = &site.pages[id];
+                HeadlineView { title: &p.doc.meta.title, url: &p.url, date: p.doc.meta.date.ymd(), pinned: p.doc.meta.pinned }
+            })
+            .collect();
+        let specials = site
+            .active_specials()
+            .map(|s| LinkView { title: &site.pages[s.page].doc.meta.title, url: &site.pages[s.page].url })
+            .collect();
+        SiteView {
+            title: &c.title,
+            description: &c.description,
+            base_url: &c.base_url,
+            language: &c.language,
+            menu: &c.menu,
+            headlines,
+            specials,
+            preview: site.preview,
+            jokes_feed: JOKES.feed,
+            bulletins_feed: BULLETINS.feed,
+            search_index: c.search.then_some("/search-index.json"),
+            year: site.now.to_zoned(jiff::tz::TimeZone::UTC).year(),
+        }
+    }
+}
+
+/// An item view; `full` includes the body HTML.
+pub fn item<'a>(site: &'a Site, id: PageId, full: bool) -> ItemView<'a> {
+    let p = &site.pages[id];
+    let m = &p.doc.meta;
+    let link = |o: Option<PageId>| o.map(|i| LinkView { title: &site.pages[i].doc.meta.title, url: &site.pages[i].url });
+    ItemView {
+        kind: p.doc.kind.noun(),
+        title: &m.title,
+        url: &p.url,
+        permalink: site.config.permalink(&p.url),
+        date: m.date.ymd(),
+        date_iso: m.date.rfc3339(),
+        lastmod_iso: p.lastmod.rfc3339(),
+        author: AuthorView { id: &m.author, name: &p.author_name },
+        tags: m.tags.iter().map(|t| term_link(TaxonomyKind::Tags, t)).collect(),
+        category: m.category.as_ref().map(|c| term_link(TaxonomyKind::Categories, c)),
+        summary: &p.rendered.summary_html,
+        content: if full { &p.rendered.html } else { "" },
+        toc: &p.rendered.toc,
+        word_count: p.rendered.word_count,
+        reading_minutes: p.rendered.word_count.div_ceil(200).max(1),
+        pinned: m.pinned,
+        expires: m.expires.map(|e| e.ymd()),
+        preview: p.visibility == Visibility::Preview,
+        status: m.status.name(),
+        newer: link(p.newer),
+        older: link(p.older),
+    }
+}
+
+fn term_link(kind: TaxonomyKind, name: &str) -> TermLinkView<'_> {
+    TermLinkView { name, url: format!("/{}/{}/", kind.name(), crate::content::slugify(name)) }
+}
+
+/// A paginator over `ids` for `pager`; items carry their bodies when `full`.
+pub fn paginator<'a>(site: &'a Site, ids: &[PageId], pager: &Pager, base: &str, full: bool) -> PaginatorView<'a> {
+    PaginatorView {
+        items: ids[pager.items.clone()].iter().map(|&id| item(site, id, full)).collect(),
+        current: pager.number,
+        total_pages: pager.total,
+        total_items: ids.len(),
+        prev: (pager.number > 1).then(|| crate::site::pager_url(base, pager.number - 1)),
+        next: (pager.number < pager.total).then(|| crate::site::pager_url(base, pager.number + 1)),
+        pages: (1..=pager.total)
+            .map(|n| PagerLinkView { number: n, url: crate::site::pager_url(base, n), current: n == pager.number })
+            .collect(),
+    }
+}
+
+/// The taxonomy view.
+pub fn taxonomy(kind: TaxonomyKind) -> TaxonomyView {
+    TaxonomyView {
+        name: kind.name(),
+        singular: kind.singular(),
+        title: match kind {
+            TaxonomyKind::Tags => "Tags",
+            TaxonomyKind::Categories => "Categories",
+        },
+        url: format!("/{}/", kind.name()),
+    }
+}
+
+/// A term with its count.
+pub fn term(t: &Term) -> TermView<'_> {
+    TermView { name: &t.name, slug: &t.slug, url: &t.url, count: t.pages.len() }
+}
+
+/// The special view of page `id`.
+pub fn special(site: &Site, id: PageId) -> SpecialView<'_> {
+    let p: &Page = &site.pages[id];
+    let sp = p.doc.meta.special.as_ref();
+    SpecialView {
+        item: item(site, id, true),
+        hero_image: sp.and_then(|s| s.hero.image.as_deref()),
+        hero_alt: sp.and_then(|s| s.hero.alt.as_deref()),
+        hero_slogan: sp.and_then(|s| s.hero.slogan.as_deref()),
+        starts: sp.and_then(|s| s.starts).map(|w| w.ymd()),
+        ends: sp.and_then(|s| s.ends).map(|w| w.ymd()),
+        feed: format!("{}atom.xml", p.url),
+    }
+}
+
+/// The `<head>` fields of a content page, with fallbacks: SEO title, else
+/// title; description, else the text's opening; canonical, else permalink.
+pub fn head_for_page(site: &Site, id: PageId) -> HeadView {
+    let p = &site.pages[id];
+    let m = &p.doc.meta;
+    let seo = &m.seo;
+    let title = match &seo.title {
+        Some(t) => t.clone(),
+        None => format!("{} | {}", m.title, site.config.title),
+    };
+    HeadView {
+        title,
+        description: seo.description.clone().unwrap_or_else(|| excerpt(&p.rendered.plain_text, 155)),
+        keywords: seo.keywords.join(", "),
+        canonical: seo.canonical.clone().unwrap_or_else(|| site.config.permalink(&p.url)),
+        noindex: p.noindex() || site.preview,
+        og_type: "article",
+        og_image: seo.image.as_ref().map(|i| absolute(site, i)),
+        author: Some(p.author_name.clone()),
+        feed: None,
+        prev: None,
+        next: None,
+    }
+}
+
+/// The `<head>` fields of a generated listing page.
+pub fn head_for_listing(site: &Site, title: &str, url: &str, description: String) -> HeadView {
+    HeadView {
+        title: if url == "/" { site.config.title.clone() } else { format!("{title} | {}", site.config.title) },
+        description,
+        keywords: String::new(),
+        canonical: site.config.permalink(url),
+        noindex: site.preview,
+        og_type: "website",
+        og_image: None,
+        author: None,
+        feed: None,
+        prev: None,
+        next: None,
+    }
+}
+
+fn absolute(site: &Site, url: &str) -> String {
+    if url.starts_with("http://") || url.starts_with("https://") {
+        url.to_string()
+    } else {
+        site.config.permalink(&format!("/{}", url.trim_start_matches('/')))
+    }
+}
+
+/// The first `n` characters of `text` on a word boundary, whitespace folded.
+pub fn excerpt(text: &str, n: usize) -> String {
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if folded.chars().count() <= n {
+        return folded;
+    }
+    let cut: String = folded.chars().take(n).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > n / 2 => cut[..i].to_string(),
+        _ => cut,
+    };
+    format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+}
