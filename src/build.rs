@@ -37,7 +37,13 @@ impl BuildOptions {
     /// Defaults for a site at `root`: output in `root/public`, live mode, the system clock.
     pub fn new(root: impl Into<PathBuf>) -> Self {
         let root = root.into();
-        Self { output: root.join("public"), root, preview: false, clock: Clock::system(), keep_text: false }
+        Self {
+            output: root.join("public"),
+            root,
+            preview: false,
+            clock: Clock::system(),
+            keep_text: false,
+        }
     }
 }
 
@@ -75,19 +81,24 @@ impl BuildReport {
 /// Loads and checks everything up to the site model. Problems are in
 /// `Loaded::diags`; the site is built from whatever parsed.
 pub fn load(opts: &BuildOptions) -> Result<Loaded> {
+    let t = Timer::start();
     let mut diags = Vec::new();
     let config = SiteConfig::load(&opts.root, &mut diags)?;
     let roles = Roles::load(&opts.root, &mut diags)?;
     let (docs, mut d) = content::load(&opts.root, &roles)?;
     diags.append(&mut d);
+    t.lap("load content");
     let now = opts.clock.now();
     let (routes, mut d) = Routes::new(&docs, now, opts.preview);
     diags.append(&mut d);
     let git_dates = content::git::last_commit_dates(&opts.root);
+    t.lap("git dates");
     let (pages, mut d) = render_pages(docs, &routes, &roles, &git_dates, opts.keep_text);
     diags.append(&mut d);
+    t.lap("markdown");
     let (site, mut d) = Site::new(config, now, opts.preview, pages);
     diags.append(&mut d);
+    t.lap("site model");
     Ok(Loaded { site, roles, diags })
 }
 
@@ -118,9 +129,24 @@ fn render_pages(
                 resolve: &resolve,
             };
             let (rendered, diags) = markdown::render(&body, &opts);
-            let lastmod = doc.meta.updated.or_else(|| git_dates.get(&doc.path).map(|&ts| When::at(ts))).unwrap_or(doc.meta.date);
-            let author_name = roles.member(&doc.meta.author).map_or_else(|| doc.meta.author.clone(), |m| m.name.clone());
-            let page = Page { url: routes.urls[i].clone(), doc, rendered, visibility, lastmod, author_name, newer: None, older: None };
+            let lastmod = doc
+                .meta
+                .updated
+                .or_else(|| git_dates.get(&doc.path).map(|&ts| When::at(ts)))
+                .unwrap_or(doc.meta.date);
+            let author_name = roles
+                .member(&doc.meta.author)
+                .map_or_else(|| doc.meta.author.clone(), |m| m.name.clone());
+            let page = Page {
+                url: routes.urls[i].clone(),
+                doc,
+                rendered,
+                visibility,
+                lastmod,
+                author_name,
+                newer: None,
+                older: None,
+            };
             (Some(page), diags)
         })
         .collect();
@@ -144,12 +170,21 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
         Some(t) if !has_errors(&diags) => t,
         _ => return Err(Error::Diagnostics(diags)),
     };
+    let t = Timer::start();
     let staging = Staging::new(&opts.output)?;
     let sink = DirSink::new(staging.path());
-    let written = output::write_site(&site, &theme, &opts.root, &sink, progress).map_err(|e| with_warnings(e, &diags))?;
+    let written =
+        output::write_site(&site, &theme, &opts.root, &sink, progress).map_err(|e| with_warnings(e, &diags))?;
     output::write_manifest(&sink, &written.manifest)?;
+    t.lap("render and write");
     staging.commit()?;
-    Ok(BuildReport { pages_rendered: written.pages_rendered, manifest: written.manifest, warnings: diags, duration: started.elapsed() })
+    t.lap("swap output");
+    Ok(BuildReport {
+        pages_rendered: written.pages_rendered,
+        manifest: written.manifest,
+        warnings: diags,
+        duration: started.elapsed(),
+    })
 }
 
 /// Render errors come after load warnings; report both.
@@ -176,6 +211,29 @@ pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
     }
     sort(&mut diags);
     Ok(diags)
+}
+
+/// Stage timings on stderr when PUNCHLINE_TIMINGS is set (for profiling).
+struct Timer {
+    last: std::cell::Cell<Instant>,
+    on: bool,
+}
+
+impl Timer {
+    fn start() -> Self {
+        Self {
+            last: std::cell::Cell::new(Instant::now()),
+            on: std::env::var_os("PUNCHLINE_TIMINGS").is_some(),
+        }
+    }
+
+    fn lap(&self, stage: &str) {
+        if self.on {
+            let now = Instant::now();
+            eprintln!("[timings] {stage}: {} ms", (now - self.last.get()).as_millis());
+            self.last.set(now);
+        }
+    }
 }
 
 /// Discards output (used by `check`, which renders only to find errors).

@@ -18,9 +18,7 @@ pub struct Clock {
 impl Clock {
     /// The real time.
     pub fn system() -> Self {
-        Self {
-            now: Timestamp::now(),
-        }
+        Self { now: Timestamp::now() }
     }
 
     /// A fixed time (from `--now` or a test).
@@ -32,9 +30,9 @@ impl Clock {
     pub fn from_arg(arg: Option<&str>) -> Result<Self, String> {
         match arg {
             None => Ok(Self::system()),
-            Some(s) => When::parse(s)
-                .map(|w| Self::fixed(w.ts))
-                .ok_or_else(|| format!("--now '{s}' is not a date (use YYYY-MM-DD or RFC 3339, e.g. 2026-11-25T12:00:00Z)")),
+            Some(s) => When::parse(s).map(|w| Self::fixed(w.ts)).ok_or_else(|| {
+                format!("--now '{s}' is not a date (use YYYY-MM-DD or RFC 3339, e.g. 2026-11-25T12:00:00Z)")
+            }),
         }
     }
 
@@ -62,32 +60,20 @@ impl When {
         if let Ok(d) = s.parse::<Date>() {
             if s.len() == 10 {
                 let ts = d.to_zoned(TimeZone::UTC).ok()?.timestamp();
-                return Some(When {
-                    ts,
-                    date_only: true,
-                });
+                return Some(When { ts, date_only: true });
             }
         }
         if let Ok(ts) = s.parse::<Timestamp>() {
-            return Some(When {
-                ts,
-                date_only: false,
-            });
+            return Some(When { ts, date_only: false });
         }
         let dt = s.parse::<jiff::civil::DateTime>().ok()?;
         let ts = dt.to_zoned(TimeZone::UTC).ok()?.timestamp();
-        Some(When {
-            ts,
-            date_only: false,
-        })
+        Some(When { ts, date_only: false })
     }
 
     /// From an instant.
     pub fn at(ts: Timestamp) -> When {
-        When {
-            ts,
-            date_only: false,
-        }
+        When { ts, date_only: false }
     }
 
     /// `YYYY-MM-DD` in UTC.
@@ -98,6 +84,11 @@ impl When {
     /// RFC 3339 in UTC with seconds, e.g. `2026-11-20T10:00:00Z`.
     pub fn rfc3339(&self) -> String {
         self.ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    }
+
+    /// For people, in UTC: `14 Nov 2026`.
+    pub fn human(&self) -> String {
+        self.ts.strftime("%-d %b %Y").to_string()
     }
 
     /// As written back into front matter: a date stays a date.
@@ -134,9 +125,13 @@ mod tests {
         let t = When::parse("2026-12-01T09:00:00+02:00").unwrap();
         assert_eq!(t.rfc3339(), "2026-12-01T07:00:00Z");
         assert_eq!(t.ymd(), "2026-12-01");
+        assert_eq!(t.human(), "1 Dec 2026");
         assert!(When::parse("2026-13-01").is_none());
         assert!(When::parse("soon").is_none());
-        assert_eq!(When::parse("2026-12-01T09:00:00").unwrap().rfc3339(), "2026-12-01T09:00:00Z");
+        assert_eq!(
+            When::parse("2026-12-01T09:00:00").unwrap().rfc3339(),
+            "2026-12-01T09:00:00Z"
+        );
     }
 
     #[test]

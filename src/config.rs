@@ -227,10 +227,17 @@ mod tests {
     #[test]
     fn reports_all_problems_with_lines() {
         let mut d = Vec::new();
-        SiteConfig::parse("titel: x\nbase_url: example.com\npaginate_by: -1\n", Path::new("site.yaml"), &mut d);
+        SiteConfig::parse(
+            "titel: x\nbase_url: example.com\npaginate_by: -1\n",
+            Path::new("site.yaml"),
+            &mut d,
+        );
         let text: Vec<String> = d.iter().map(|d| d.to_string()).collect();
         assert_eq!(d.len(), 3, "{text:?}");
-        assert!(text[0].starts_with("site.yaml:1:1: error[FM003]: unknown field 'titel'"), "{text:?}");
+        assert!(
+            text[0].starts_with("site.yaml:1:1: error[FM003]: unknown field 'titel'"),
+            "{text:?}"
+        );
         assert!(text[0].contains("did you mean 'title'?"));
         assert!(text[1].starts_with("site.yaml:2:"), "{text:?}");
         assert!(text[2].starts_with("site.yaml:3:"), "{text:?}");

@@ -57,11 +57,7 @@ impl Diagnostic {
     }
 
     /// A warning at `path`.
-    pub fn warning(
-        code: &'static str,
-        path: impl Into<PathBuf>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn warning(code: &'static str, path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Warning,
             ..Self::error(code, path, message)
@@ -168,10 +164,7 @@ fn render_all(diags: &[Diagnostic]) -> String {
         out.push_str(&d.to_string());
         out.push('\n');
     }
-    out.push_str(&format!(
-        "{errors} error{} found",
-        if errors == 1 { "" } else { "s" }
-    ));
+    out.push_str(&format!("{errors} error{} found", if errors == 1 { "" } else { "s" }));
     out
 }
 

@@ -16,11 +16,18 @@ static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/scaffold");
 /// number of files written.
 pub fn init(dir: &Path) -> Result<usize> {
     if dir.exists() && std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.next().is_some() {
-        return Err(Error::Usage(format!("{} is not empty; choose a new folder so nothing is overwritten", dir.display())));
+        return Err(Error::Usage(format!(
+            "{} is not empty; choose a new folder so nothing is overwritten",
+            dir.display()
+        )));
     }
     let mut n = 0;
-    let files = embedded_files(&STARTER).into_iter().map(|f| (f.path().to_path_buf(), f.contents()));
-    let theme = embedded_files(&DEFAULT_THEME).into_iter().map(|f| (Path::new("themes/default").join(f.path()), f.contents()));
+    let files = embedded_files(&STARTER)
+        .into_iter()
+        .map(|f| (f.path().to_path_buf(), f.contents()));
+    let theme = embedded_files(&DEFAULT_THEME)
+        .into_iter()
+        .map(|f| (Path::new("themes/default").join(f.path()), f.contents()));
     for (rel, bytes) in files.chain(theme) {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {

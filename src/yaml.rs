@@ -9,9 +9,9 @@
 //! into this tree (by serde-saphyr, which keeps locations), and the typed
 //! conversions in `content` and `config` walk it, collecting diagnostics.
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use crate::clock::When;
 use crate::diagnostic::{did_you_mean, Diagnostic};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 use std::fmt;
 use std::path::Path;
@@ -124,18 +124,12 @@ impl Node {
 
     /// The value under `key`, if this is a mapping that has it.
     pub fn get(&self, key: &str) -> Option<&Node> {
-        self.as_map()?
-            .iter()
-            .find(|(k, _)| k.name == key)
-            .map(|(_, v)| v)
+        self.as_map()?.iter().find(|(k, _)| k.name == key).map(|(_, v)| v)
     }
 
     /// The key entry named `key` (for its position).
     pub fn key(&self, key: &str) -> Option<&Key> {
-        self.as_map()?
-            .iter()
-            .find(|(k, _)| k.name == key)
-            .map(|(k, _)| k)
+        self.as_map()?.iter().find(|(k, _)| k.name == key).map(|(k, _)| k)
     }
 
     /// The string, if this is a string, or a scalar that reads as one.
@@ -309,7 +303,13 @@ impl Reader<'_> {
                 Some(s) => format!("did you mean '{s}'?"),
                 None => format!("known fields: {}", allowed.join(", ")),
             };
-            self.error("FM003", k.line, k.col, format!("unknown field '{}' in {what}", k.name), Some(help));
+            self.error(
+                "FM003",
+                k.line,
+                k.col,
+                format!("unknown field '{}' in {what}", k.name),
+                Some(help),
+            );
         }
     }
 

@@ -107,7 +107,16 @@ impl BuildArgs {
             }
             Err(Error::Diagnostics(diags)) if self.format == Format::Json => {
                 progress.finish();
-                let summary = Summary { ok: false, output: opts.output.display().to_string(), mode, pages_rendered: 0, files: 0, bytes: 0, duration_ms: 0, diagnostics: &diags };
+                let summary = Summary {
+                    ok: false,
+                    output: opts.output.display().to_string(),
+                    mode,
+                    pages_rendered: 0,
+                    files: 0,
+                    bytes: 0,
+                    duration_ms: 0,
+                    diagnostics: &diags,
+                };
                 println!("{}", serde_json::to_string_pretty(&summary).expect("plain data"));
                 Ok(ExitCode::from(1))
             }
@@ -140,7 +149,13 @@ impl CheckArgs {
             Format::Text => {
                 super::print_diagnostics(&diags);
                 let errors = diags.iter().filter(|d| d.is_error()).count();
-                eprintln!("{} error{}, {} warning{}", errors, plural(errors), diags.len() - errors, plural(diags.len() - errors));
+                eprintln!(
+                    "{} error{}, {} warning{}",
+                    errors,
+                    plural(errors),
+                    diags.len() - errors,
+                    plural(diags.len() - errors)
+                );
             }
         }
         Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
@@ -164,7 +179,10 @@ struct TermProgress {
 impl TermProgress {
     fn new() -> Self {
         let enabled = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
-        Self { enabled, shown: AtomicUsize::new(0) }
+        Self {
+            enabled,
+            shown: AtomicUsize::new(0),
+        }
     }
 
     fn finish(&self) {
@@ -183,7 +201,11 @@ impl Progress for TermProgress {
         if done % step.max(1) == 0 || done == total {
             self.shown.store(done, Ordering::Relaxed);
             let filled = done * 30 / total;
-            eprint!("\rrendering [{}{}] {done}/{total}", "#".repeat(filled), " ".repeat(30 - filled));
+            eprint!(
+                "\rrendering [{}{}] {done}/{total}",
+                "#".repeat(filled),
+                " ".repeat(30 - filled)
+            );
         }
     }
 }

@@ -17,7 +17,10 @@ impl InitArgs {
     pub fn run(self) -> Result<ExitCode> {
         let written = crate::scaffold::init(&self.dir)?;
         eprintln!("created {} files in {}", written, self.dir.display());
-        eprintln!("next: cd {} && punchline serve   (or: punchline build)", self.dir.display());
+        eprintln!(
+            "next: cd {} && punchline serve   (or: punchline build)",
+            self.dir.display()
+        );
         Ok(ExitCode::SUCCESS)
     }
 }

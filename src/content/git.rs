@@ -16,7 +16,16 @@ pub fn last_commit_dates(root: &Path) -> HashMap<PathBuf, Timestamp> {
     let out = Command::new("git")
         .arg("-C")
         .arg(root)
-        .args(["log", "--format=%x01%ct", "--name-only", "-z", "--relative", "--no-renames", "--", "content"])
+        .args([
+            "log",
+            "--format=%x01%ct",
+            "--name-only",
+            "-z",
+            "--relative",
+            "--no-renames",
+            "--",
+            "content",
+        ])
         .output();
     match out {
         Ok(o) if o.status.success() => parse_log(&o.stdout),
@@ -34,7 +43,11 @@ fn parse_log(bytes: &[u8]) -> HashMap<PathBuf, Timestamp> {
         let token = String::from_utf8_lossy(token);
         let token = token.trim_start_matches('\n');
         if let Some(secs) = token.strip_prefix('\u{1}') {
-            current = secs.trim().parse::<i64>().ok().and_then(|s| Timestamp::from_second(s).ok());
+            current = secs
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .and_then(|s| Timestamp::from_second(s).ok());
         } else if !token.is_empty() {
             if let Some(ts) = current {
                 map.entry(PathBuf::from(token)).or_insert(ts);

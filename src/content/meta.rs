@@ -13,12 +13,38 @@ use std::collections::BTreeMap;
 
 /// Top-level front-matter fields, the contract users write against.
 pub const FIELDS: &[&str] = &[
-    "title", "date", "updated", "author", "role", "slug", "tags", "category", "status", "publish_at",
-    "expires", "pinned", "assignee", "due", "review", "history", "seo", "template", "campaign", "hero",
+    "title",
+    "date",
+    "updated",
+    "author",
+    "role",
+    "slug",
+    "tags",
+    "category",
+    "status",
+    "publish_at",
+    "expires",
+    "pinned",
+    "assignee",
+    "due",
+    "review",
+    "history",
+    "seo",
+    "template",
+    "campaign",
+    "hero",
     "select",
 ];
 /// Fields of the `seo:` block.
-pub const SEO_FIELDS: &[&str] = &["title", "description", "keywords", "focus_keyword", "canonical", "noindex", "image"];
+pub const SEO_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "keywords",
+    "focus_keyword",
+    "canonical",
+    "noindex",
+    "image",
+];
 const SPECIAL_ONLY: &[&str] = &["campaign", "hero", "select"];
 
 /// The `seo:` block.
@@ -193,14 +219,26 @@ impl Meta {
 /// missing or unusable; every problem is reported through `r`.
 pub fn read(r: &mut Reader, node: &Node, kind: Kind) -> Option<Meta> {
     if node.as_map().is_none() {
-        r.error("FM002", node.line, node.col, format!("front matter must be 'key: value' lines, found {}", node.type_name()), None);
+        r.error(
+            "FM002",
+            node.line,
+            node.col,
+            format!("front matter must be 'key: value' lines, found {}", node.type_name()),
+            None,
+        );
         return None;
     }
     r.check_keys(node, FIELDS, "front matter");
     if kind != Kind::Special {
         for key in SPECIAL_ONLY {
             if let Some(k) = node.key(key) {
-                r.error("FM003", k.line, k.col, format!("'{key}' is only for special landing pages (content/specials/)"), Some("remove it, or move the file to content/specials/".into()));
+                r.error(
+                    "FM003",
+                    k.line,
+                    k.col,
+                    format!("'{key}' is only for special landing pages (content/specials/)"),
+                    Some("remove it, or move the file to content/specials/".into()),
+                );
             }
         }
     }
@@ -213,7 +251,13 @@ pub fn read(r: &mut Reader, node: &Node, kind: Kind) -> Option<Meta> {
     let title = r.required_string(node, "title", "front matter");
     let date = r.when(node, "date");
     if node.get("date").is_none() {
-        r.error("FM004", node.line, 0, "missing required field 'date'".into(), Some("add a line 'date: YYYY-MM-DD'".into()));
+        r.error(
+            "FM004",
+            node.line,
+            0,
+            "missing required field 'date'".into(),
+            Some("add a line 'date: YYYY-MM-DD'".into()),
+        );
     }
     let author = r.required_string(node, "author", "front matter");
     let status = match r.string(node, "status") {
@@ -221,7 +265,9 @@ pub fn read(r: &mut Reader, node: &Node, kind: Kind) -> Option<Meta> {
         Some(s) => Status::parse(&s).unwrap_or_else(|| {
             let v = node.get("status").expect("read above");
             let names = Status::ALL.map(Status::name);
-            let help = crate::diagnostic::did_you_mean(&s, names).map(|m| format!("did you mean '{m}'?")).unwrap_or_else(|| format!("use one of: {}", names.join(", ")));
+            let help = crate::diagnostic::did_you_mean(&s, names)
+                .map(|m| format!("did you mean '{m}'?"))
+                .unwrap_or_else(|| format!("use one of: {}", names.join(", ")));
             r.error("FM005", v.line, v.col, format!("unknown status '{s}'"), Some(help));
             Status::Draft
         }),
@@ -252,7 +298,9 @@ pub fn read(r: &mut Reader, node: &Node, kind: Kind) -> Option<Meta> {
 }
 
 fn read_seo(r: &mut Reader, node: &Node) -> Seo {
-    let Some(seo) = r.map(node, "seo") else { return Seo::default() };
+    let Some(seo) = r.map(node, "seo") else {
+        return Seo::default();
+    };
     r.check_keys(seo, SEO_FIELDS, "seo");
     Seo {
         title: r.string(seo, "title"),
@@ -277,7 +325,9 @@ fn entries<'n>(r: &mut Reader, parent: &'n Node, key: &str) -> &'n [Node] {
 }
 
 fn read_review(r: &mut Reader, node: &Node) -> Review {
-    let Some(review) = r.map(node, "review") else { return Review::default() };
+    let Some(review) = r.map(node, "review") else {
+        return Review::default();
+    };
     r.check_keys(review, &["reviewers", "log"], "review");
     let log = entries(r, review, "log")
         .iter()
@@ -339,26 +389,48 @@ fn read_special(r: &mut Reader, node: &Node) -> SpecialMeta {
             slogan: r.string(h, "slogan"),
         };
         if sp.hero.image.is_some() && sp.hero.alt.as_deref().is_none_or(str::is_empty) {
-            r.error("FM004", h.line, h.col, "the hero image has no 'alt' text".into(), Some("describe the image for screen readers: alt: \"...\"".into()));
+            r.error(
+                "FM004",
+                h.line,
+                h.col,
+                "the hero image has no 'alt' text".into(),
+                Some("describe the image for screen readers: alt: \"...\"".into()),
+            );
         }
     }
     match r.map(node, "select") {
         Some(s) => sp.select = read_select(r, s),
         None => {
-            r.error("FM004", node.line, 0, "a special needs a 'select:' query".into(), Some("add select: {tags: [halloween], match: any, limit: 50, sort: date-desc}".into()));
+            r.error(
+                "FM004",
+                node.line,
+                0,
+                "a special needs a 'select:' query".into(),
+                Some("add select: {tags: [halloween], match: any, limit: 50, sort: date-desc}".into()),
+            );
         }
     }
     sp
 }
 
 fn read_select(r: &mut Reader, s: &Node) -> Select {
-    r.check_keys(s, &["tags", "match", "category", "from", "to", "limit", "sort", "kinds"], "select");
+    r.check_keys(
+        s,
+        &["tags", "match", "category", "from", "to", "limit", "sort", "kinds"],
+        "select",
+    );
     let match_all = match r.string(s, "match").as_deref() {
         None | Some("any") => false,
         Some("all") => true,
         Some(other) => {
             let v = s.get("match").expect("read above");
-            r.error("FM005", v.line, v.col, format!("select.match must be 'any' or 'all', not '{other}'"), None);
+            r.error(
+                "FM005",
+                v.line,
+                v.col,
+                format!("select.match must be 'any' or 'all', not '{other}'"),
+                None,
+            );
             false
         }
     };
@@ -368,7 +440,13 @@ fn read_select(r: &mut Reader, s: &Node) -> Select {
         Some("title") => SortOrder::Title,
         Some(other) => {
             let v = s.get("sort").expect("read above");
-            r.error("FM005", v.line, v.col, format!("unknown sort '{other}'"), Some("use date-desc, date-asc or title".into()));
+            r.error(
+                "FM005",
+                v.line,
+                v.col,
+                format!("unknown sort '{other}'"),
+                Some("use date-desc, date-asc or title".into()),
+            );
             SortOrder::DateDesc
         }
     };
@@ -378,7 +456,13 @@ fn read_select(r: &mut Reader, s: &Node) -> Select {
             Some(kind @ (Kind::Joke | Kind::Bulletin)) => kinds.push(kind),
             _ => {
                 let v = s.get("kinds").expect("read above");
-                r.error("FM005", v.line, v.col, format!("select.kinds: '{k}' cannot be selected"), Some("use jokes and/or bulletins".into()));
+                r.error(
+                    "FM005",
+                    v.line,
+                    v.col,
+                    format!("select.kinds: '{k}' cannot be selected"),
+                    Some("use jokes and/or bulletins".into()),
+                );
             }
         }
     }

@@ -161,7 +161,11 @@ pub fn discover(root: &Path) -> Result<Vec<PathBuf>> {
     for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(&dir).to_path_buf();
-            Error::io(&path, e.into_io_error().unwrap_or_else(|| std::io::Error::other("loop in symbolic links")))
+            Error::io(
+                &path,
+                e.into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("loop in symbolic links")),
+            )
         })?;
         let name = entry.file_name().to_string_lossy();
         if name.starts_with('.') && entry.depth() > 0 {
@@ -177,15 +181,26 @@ pub fn discover(root: &Path) -> Result<Vec<PathBuf>> {
 /// Loads every content file: discover, then read and parse in parallel.
 /// Returns the documents that parsed (sorted by path) and all diagnostics.
 pub fn load(root: &Path, roles: &Roles) -> Result<(Vec<Document>, Vec<Diagnostic>)> {
+    let t = std::time::Instant::now();
     let files = discover(root)?;
+    if std::env::var_os("PUNCHLINE_TIMINGS").is_some() {
+        eprintln!(
+            "[timings] discover {} files: {} ms",
+            files.len(),
+            t.elapsed().as_millis()
+        );
+    }
     let results: Vec<(Option<Document>, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|rel| {
             let abs = root.join(rel);
             match std::fs::read_to_string(&abs) {
                 Ok(text) => parse_document(rel, &text, roles),
-                Err(e) => (None, vec![Diagnostic::error("IO001", rel, format!("cannot read the file: {e}"))
-                    .help("check the file is UTF-8 text and readable")]),
+                Err(e) => (
+                    None,
+                    vec![Diagnostic::error("IO001", rel, format!("cannot read the file: {e}"))
+                        .help("check the file is UTF-8 text and readable")],
+                ),
             }
         })
         .collect();
@@ -215,7 +230,11 @@ pub fn parse_document(rel: &Path, text: &str, roles: &Roles) -> (Option<Document
     let sp = match split(text) {
         Ok(sp) => sp,
         Err(msg) => {
-            diags.push(Diagnostic::error("FM001", rel, msg).at(1, 1).help("start the file with front matter between two '---' lines"));
+            diags.push(
+                Diagnostic::error("FM001", rel, msg)
+                    .at(1, 1)
+                    .help("start the file with front matter between two '---' lines"),
+            );
             return (None, diags);
         }
     };
@@ -223,29 +242,45 @@ pub fn parse_document(rel: &Path, text: &str, roles: &Roles) -> (Option<Document
         Ok(n) => n,
         Err(e) => {
             let line = if e.line > 0 { e.line + 1 } else { 0 };
-            diags.push(Diagnostic::error("FM002", rel, format!("invalid YAML in front matter: {}", e.message))
-                .at(line, e.col)
-                .help("fix the YAML syntax here; text containing ':' or '#' needs quotes"));
+            diags.push(
+                Diagnostic::error("FM002", rel, format!("invalid YAML in front matter: {}", e.message))
+                    .at(line, e.col)
+                    .help("fix the YAML syntax here; text containing ':' or '#' needs quotes"),
+            );
             return (None, diags);
         }
     };
-    let mut r = Reader { path: rel, line_offset: 1, diags: &mut diags };
-    let Some(meta) = meta::read(&mut r, &node, kind) else { return (None, diags) };
+    let mut r = Reader {
+        path: rel,
+        line_offset: 1,
+        diags: &mut diags,
+    };
+    let Some(meta) = meta::read(&mut r, &node, kind) else {
+        return (None, diags);
+    };
     let role = check_people(rel, &meta, roles, &mut diags);
     let slug = match &meta.slug {
         Some(s) if is_safe_slug(s) => s.clone(),
         Some(s) => {
             let (l, c) = meta.pos("slug");
-            diags.push(Diagnostic::error("SLG001", rel, format!("slug '{s}' is not a single URL segment"))
-                .at(l, c)
-                .help(format!("use letters, digits and '-' only, e.g. '{}'", slugify(s))));
+            diags.push(
+                Diagnostic::error("SLG001", rel, format!("slug '{s}' is not a single URL segment"))
+                    .at(l, c)
+                    .help(format!("use letters, digits and '-' only, e.g. '{}'", slugify(s))),
+            );
             return (None, diags);
         }
         None => {
-            let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let stem = rel
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let s = slugify(&stem);
             if s.is_empty() {
-                diags.push(Diagnostic::error("SLG001", rel, "the file name gives an empty slug").help("add 'slug: some-words' to the front matter"));
+                diags.push(
+                    Diagnostic::error("SLG001", rel, "the file name gives an empty slug")
+                        .help("add 'slug: some-words' to the front matter"),
+                );
                 return (None, diags);
             }
             s
@@ -273,7 +308,11 @@ fn check_people(rel: &Path, meta: &Meta, roles: &Roles, diags: &mut Vec<Diagnost
             Some(s) => format!("did you mean '{s}'?"),
             None => "add them to members: in roles.yaml, or use an existing member id".to_string(),
         };
-        diags.push(Diagnostic::error("ROL004", rel, format!("{field} '{id}' is not a member in roles.yaml")).at(l, c).help(help));
+        diags.push(
+            Diagnostic::error("ROL004", rel, format!("{field} '{id}' is not a member in roles.yaml"))
+                .at(l, c)
+                .help(help),
+        );
     };
     if roles.members.is_empty() {
         return meta.role.clone().unwrap_or_default();
@@ -288,9 +327,15 @@ fn check_people(rel: &Path, meta: &Meta, roles: &Roles, diags: &mut Vec<Diagnost
             Some(r) if m.roles.contains(r) => r.clone(),
             Some(r) => {
                 let (l, c) = meta.pos("role");
-                diags.push(Diagnostic::error("ROL005", rel, format!("{} does not have the role '{r}'", m.id))
-                    .at(l, c)
-                    .help(format!("{}'s roles: {}; use one of them or remove 'role:'", m.id, m.roles.join(", "))));
+                diags.push(
+                    Diagnostic::error("ROL005", rel, format!("{} does not have the role '{r}'", m.id))
+                        .at(l, c)
+                        .help(format!(
+                            "{}'s roles: {}; use one of them or remove 'role:'",
+                            m.id,
+                            m.roles.join(", ")
+                        )),
+                );
                 r.clone()
             }
         },
@@ -337,7 +382,11 @@ mod tests {
 
     fn roles() -> Roles {
         let mut d = Vec::new();
-        Roles::parse("members:\n  alice: {email: a@x, roles: [copywriter, editor]}\n", Path::new("roles.yaml"), &mut d)
+        Roles::parse(
+            "members:\n  alice: {email: a@x, roles: [copywriter, editor]}\n",
+            Path::new("roles.yaml"),
+            &mut d,
+        )
     }
 
     #[test]
@@ -365,14 +414,34 @@ mod tests {
             &roles(),
         );
         let text: Vec<String> = d.iter().map(|d| d.to_string()).collect();
-        assert!(text.iter().any(|t| t.starts_with("content/jokes/x.md:6:1: error[FM003]: unknown field 'reviwer'") && t.contains("did you mean 'review'?")), "{text:#?}");
-        assert!(text.iter().any(|t| t.starts_with("content/jokes/x.md:7:") && t.contains("did you mean 'published'?")), "{text:#?}");
-        assert!(text.iter().any(|t| t.starts_with("content/jokes/x.md:4:1: error[ROL004]: author 'alicia'") && t.contains("did you mean 'alice'?")), "{text:#?}");
+        assert!(
+            text.iter().any(
+                |t| t.starts_with("content/jokes/x.md:6:1: error[FM003]: unknown field 'reviwer'")
+                    && t.contains("did you mean 'review'?")
+            ),
+            "{text:#?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.starts_with("content/jokes/x.md:7:") && t.contains("did you mean 'published'?")),
+            "{text:#?}"
+        );
+        assert!(
+            text.iter().any(
+                |t| t.starts_with("content/jokes/x.md:4:1: error[ROL004]: author 'alicia'")
+                    && t.contains("did you mean 'alice'?")
+            ),
+            "{text:#?}"
+        );
     }
 
     #[test]
     fn yaml_errors_point_into_the_file() {
-        let (doc, d) = parse_document(Path::new("content/jokes/x.md"), "---\ntitle: X\ntags: [a, b\n---\n", &roles());
+        let (doc, d) = parse_document(
+            Path::new("content/jokes/x.md"),
+            "---\ntitle: X\ntags: [a, b\n---\n",
+            &roles(),
+        );
         assert!(doc.is_none());
         assert_eq!(d[0].code, "FM002");
         assert!(d[0].line >= 3, "{:?}", d[0]);

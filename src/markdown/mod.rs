@@ -161,7 +161,11 @@ impl Renderer<'_, '_> {
                 if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
                     *id = Some(CowStr::from(id_text.clone()));
                 }
-                self.out.toc.push(Heading { level, id: id_text, title });
+                self.out.toc.push(Heading {
+                    level,
+                    id: id_text,
+                    title,
+                });
                 i += 1;
                 continue;
             }
@@ -185,20 +189,24 @@ impl Renderer<'_, '_> {
                 Event::Start(Tag::Image { dest_url, .. }) => {
                     let url = self.link_url(dest_url, line, false);
                     *dest_url = CowStr::from(url.clone());
-                    image = Some(Image { src: url, alt: String::new(), line });
+                    image = Some(Image {
+                        src: url,
+                        alt: String::new(),
+                        line,
+                    });
                 }
                 Event::End(TagEnd::Image) => self.out.images.extend(image.take()),
                 Event::End(TagEnd::Paragraph) => {
                     self.out.plain_text.push('\n');
                     first_para_end.get_or_insert(i + 1);
                 }
-                Event::End(TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => self.out.plain_text.push('\n'),
-                Event::Text(t) | Event::Code(t) => {
-                    match &mut image {
-                        Some(img) => img.alt.push_str(t),
-                        None => self.out.plain_text.push_str(t),
-                    }
+                Event::End(TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
+                    self.out.plain_text.push('\n')
                 }
+                Event::Text(t) | Event::Code(t) => match &mut image {
+                    Some(img) => img.alt.push_str(t),
+                    None => self.out.plain_text.push_str(t),
+                },
                 Event::SoftBreak | Event::HardBreak => self.out.plain_text.push(' '),
                 _ => {}
             }
@@ -226,9 +234,13 @@ impl Renderer<'_, '_> {
                 Target::Found(url) => Some(url),
                 Target::Hidden { url, why } => {
                     self.diags.push(
-                        Diagnostic::warning("LNK002", self.opts.path, format!("link '@/{target}' points at a page that is not live ({why})"))
-                            .at(line, 0)
-                            .help("the link will 404 until that page is published; publish it first or remove the link"),
+                        Diagnostic::warning(
+                            "LNK002",
+                            self.opts.path,
+                            format!("link '@/{target}' points at a page that is not live ({why})"),
+                        )
+                        .at(line, 0)
+                        .help("the link will 404 until that page is published; publish it first or remove the link"),
                     );
                     Some(url)
                 }
@@ -239,28 +251,44 @@ impl Renderer<'_, '_> {
                 Some(url) => format!("{url}#{frag}"),
                 None => {
                     self.diags.push(
-                        Diagnostic::error("LNK001", self.opts.path, format!("broken internal link '@/{target}': no page content/{path}"))
-                            .at(line, 0)
-                            .help("check the path under content/, e.g. @/jokes/some-joke.md"),
+                        Diagnostic::error(
+                            "LNK001",
+                            self.opts.path,
+                            format!("broken internal link '@/{target}': no page content/{path}"),
+                        )
+                        .at(line, 0)
+                        .help("check the path under content/, e.g. @/jokes/some-joke.md"),
                     );
                     "#".to_string()
                 }
             };
             if is_link {
-                self.out.links.push(Link { url: url.clone(), line, internal: true });
+                self.out.links.push(Link {
+                    url: url.clone(),
+                    line,
+                    internal: true,
+                });
             }
             return url;
         }
         if is_unsafe_url(dest, !is_link) {
             self.diags.push(
-                Diagnostic::warning("SEC002", self.opts.path, format!("unsafe URL '{}' removed", truncate(dest, 40)))
-                    .at(line, 0)
-                    .help("links must be http(s), mailto, relative or @/ paths"),
+                Diagnostic::warning(
+                    "SEC002",
+                    self.opts.path,
+                    format!("unsafe URL '{}' removed", truncate(dest, 40)),
+                )
+                .at(line, 0)
+                .help("links must be http(s), mailto, relative or @/ paths"),
             );
             return "#".to_string();
         }
         if is_link {
-            self.out.links.push(Link { url: dest.to_string(), line, internal: false });
+            self.out.links.push(Link {
+                url: dest.to_string(),
+                line,
+                internal: false,
+            });
         }
         dest.to_string()
     }
@@ -273,9 +301,13 @@ impl Renderer<'_, '_> {
             return;
         }
         self.diags.push(
-            Diagnostic::warning("SEC001", self.opts.path, format!("raw HTML '{}' shown as text", truncate(html.trim(), 40)))
-                .at(line, 0)
-                .help("the author's role lacks the 'raw_html' permission; use Markdown, or ask a member with raw_html"),
+            Diagnostic::warning(
+                "SEC001",
+                self.opts.path,
+                format!("raw HTML '{}' shown as text", truncate(html.trim(), 40)),
+            )
+            .at(line, 0)
+            .help("the author's role lacks the 'raw_html' permission; use Markdown, or ask a member with raw_html"),
         );
     }
 }
@@ -306,7 +338,12 @@ fn heading_text(rest: &[(Event, Range<usize>)]) -> String {
 /// `javascript:`, `vbscript:`, `file:` and (for links) `data:` URLs run code
 /// or leak local files; images may use `data:image/`.
 fn is_unsafe_url(url: &str, image: bool) -> bool {
-    let u: String = url.trim().chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
+    let u: String = url
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
     let scheme = match u.find(':') {
         Some(i) if !u[..i].contains('/') && !u[..i].contains('?') && !u[..i].contains('#') => &u[..i],
         _ => return false,

@@ -39,8 +39,14 @@ pub fn atom(site: &Site, title: &str, feed_url: &str, page_url: &str, ids: &[Pag
     out.push_str(&xml_escape(&c.language));
     out.push_str("\">\n");
     push_el(&mut out, "  ", "title", &format!("{} · {}", title, c.title));
-    out.push_str(&format!("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n", xml_escape(&c.permalink(feed_url))));
-    out.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&c.permalink(page_url))));
+    out.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml_escape(&c.permalink(feed_url))
+    ));
+    out.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml_escape(&c.permalink(page_url))
+    ));
     push_el(&mut out, "  ", "id", &c.permalink(feed_url));
     push_el(&mut out, "  ", "updated", &updated);
     out.push_str("  <generator>punchline</generator>\n");
@@ -49,7 +55,10 @@ pub fn atom(site: &Site, title: &str, feed_url: &str, page_url: &str, ids: &[Pag
         let link = c.permalink(&p.url);
         out.push_str("  <entry>\n");
         push_el(&mut out, "    ", "title", &p.doc.meta.title);
-        out.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&link)));
+        out.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml_escape(&link)
+        ));
         push_el(&mut out, "    ", "id", &link);
         push_el(&mut out, "    ", "published", &p.doc.meta.date.rfc3339());
         push_el(&mut out, "    ", "updated", &p.lastmod.rfc3339());
@@ -81,13 +90,22 @@ fn push_el(out: &mut String, indent: &str, name: &str, text: &str) {
 /// Every feed of the site: (output path, XML).
 pub fn all(site: &Site) -> Vec<(String, String)> {
     let mut feeds = vec![
-        ("jokes/atom.xml".to_string(), atom(site, "Jokes", "/jokes/atom.xml", "/jokes/", &site.jokes)),
-        ("bulletins/atom.xml".to_string(), atom(site, "Bulletins", "/bulletins/atom.xml", "/bulletins/", &site.bulletins)),
+        (
+            "jokes/atom.xml".to_string(),
+            atom(site, "Jokes", "/jokes/atom.xml", "/jokes/", &site.jokes),
+        ),
+        (
+            "bulletins/atom.xml".to_string(),
+            atom(site, "Bulletins", "/bulletins/atom.xml", "/bulletins/", &site.bulletins),
+        ),
     ];
     for sp in &site.specials {
         let p = &site.pages[sp.page];
         let feed_url = format!("{}atom.xml", p.url);
-        feeds.push((feed_url.trim_start_matches('/').to_string(), atom(site, &p.doc.meta.title, &feed_url, &p.url, &sp.items)));
+        feeds.push((
+            feed_url.trim_start_matches('/').to_string(),
+            atom(site, &p.doc.meta.title, &feed_url, &p.url, &sp.items),
+        ));
     }
     feeds
 }

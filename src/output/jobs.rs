@@ -85,17 +85,29 @@ pub fn plan(site: &Site) -> Vec<Job> {
     jobs.extend((0..site.pages.len()).filter(|id| !specials.contains(id)).map(Job::Item));
     for (kind, ids) in [(Kind::Joke, &site.jokes), (Kind::Bulletin, &site.bulletins)] {
         let base = format!("/{}/", kind.section());
-        jobs.extend(paginate(&base, ids.len(), per).into_iter().map(|p| Job::Section(kind, p)));
+        jobs.extend(
+            paginate(&base, ids.len(), per)
+                .into_iter()
+                .map(|p| Job::Section(kind, p)),
+        );
     }
     for tax in [TaxonomyKind::Tags, TaxonomyKind::Categories] {
         jobs.push(Job::Terms(tax));
         for (i, term) in site.taxonomy(tax).terms.iter().enumerate() {
-            jobs.extend(paginate(&term.url, term.pages.len(), per).into_iter().map(|p| Job::Term(tax, i, p)));
+            jobs.extend(
+                paginate(&term.url, term.pages.len(), per)
+                    .into_iter()
+                    .map(|p| Job::Term(tax, i, p)),
+            );
         }
     }
     for (i, sp) in site.specials.iter().enumerate() {
         let url = &site.pages[sp.page].url;
-        jobs.extend(paginate(url, sp.items.len(), per).into_iter().map(|p| Job::Special(i, p)));
+        jobs.extend(
+            paginate(url, sp.items.len(), per)
+                .into_iter()
+                .map(|p| Job::Special(i, p)),
+        );
     }
     jobs
 }
@@ -121,7 +133,16 @@ pub fn check_templates(site: &Site, theme: &Theme, jobs: &[Job]) -> Vec<Diagnost
                 (d.path.clone(), l, c)
             }
             Job::Special(..) => continue,
-            _ => (theme.chain.last().map(|n| format!("themes/{n}")).unwrap_or_default().into(), 0, 0),
+            _ => (
+                theme
+                    .chain
+                    .last()
+                    .map(|n| format!("themes/{n}"))
+                    .unwrap_or_default()
+                    .into(),
+                0,
+                0,
+            ),
         };
         let known: Vec<&str> = theme.template_files.keys().map(String::as_str).collect();
         diags.push(
@@ -158,9 +179,24 @@ fn fill(site: &Site, job: &Job, ctx: &mut tera::Context) -> HeadView {
     let listing = |title: &str, url: &str, desc: String| views::head_for_listing(site, title, url, desc);
     match job {
         Job::Home => {
-            let jokes: Vec<_> = site.jokes.iter().take(10).map(|&id| views::item(site, id, true)).collect();
-            let bulletins: Vec<_> = site.bulletins.iter().take(5).map(|&id| views::item(site, id, false)).collect();
-            let pinned: Vec<_> = site.bulletins.iter().filter(|&&id| site.pages[id].doc.meta.pinned).map(|&id| views::item(site, id, true)).collect();
+            let jokes: Vec<_> = site
+                .jokes
+                .iter()
+                .take(10)
+                .map(|&id| views::item(site, id, true))
+                .collect();
+            let bulletins: Vec<_> = site
+                .bulletins
+                .iter()
+                .take(5)
+                .map(|&id| views::item(site, id, false))
+                .collect();
+            let pinned: Vec<_> = site
+                .bulletins
+                .iter()
+                .filter(|&&id| site.pages[id].doc.meta.pinned)
+                .map(|&id| views::item(site, id, true))
+                .collect();
             ctx.insert("latest_jokes", &jokes);
             ctx.insert("latest_bulletins", &bulletins);
             ctx.insert("pinned", &pinned);
@@ -173,10 +209,24 @@ fn fill(site: &Site, job: &Job, ctx: &mut tera::Context) -> HeadView {
             views::head_for_page(site, *id)
         }
         Job::Section(kind, pager) => {
-            let section = if *kind == Kind::Joke { views::JOKES } else { views::BULLETINS };
-            let ids = if *kind == Kind::Joke { &site.jokes } else { &site.bulletins };
-            ctx.insert("paginator", &views::paginator(site, ids, pager, section.url, *kind == Kind::Joke));
-            let desc = format!("{} on {}: page {} of {}.", section.title, site.config.title, pager.number, pager.total);
+            let section = if *kind == Kind::Joke {
+                views::JOKES
+            } else {
+                views::BULLETINS
+            };
+            let ids = if *kind == Kind::Joke {
+                &site.jokes
+            } else {
+                &site.bulletins
+            };
+            ctx.insert(
+                "paginator",
+                &views::paginator(site, ids, pager, section.url, *kind == Kind::Joke),
+            );
+            let desc = format!(
+                "{} on {}: page {} of {}.",
+                section.title, site.config.title, pager.number, pager.total
+            );
             let mut head = pager_head(listing(section.title, &pager.url, desc), pager, section.url);
             head.feed = Some(section.feed.into());
             ctx.insert("section", &section);
@@ -186,9 +236,19 @@ fn fill(site: &Site, job: &Job, ctx: &mut tera::Context) -> HeadView {
             let term = &site.taxonomy(*tax).terms[*i];
             ctx.insert("taxonomy", &views::taxonomy(*tax));
             ctx.insert("term", &views::term(term));
-            ctx.insert("paginator", &views::paginator(site, &term.pages, pager, &term.url, true));
+            ctx.insert(
+                "paginator",
+                &views::paginator(site, &term.pages, pager, &term.url, true),
+            );
             let title = format!("{}: {}", tax.singular(), term.name);
-            let desc = format!("{} item{} filed under {} “{}” on {}.", term.pages.len(), if term.pages.len() == 1 { "" } else { "s" }, tax.singular().to_lowercase(), term.name, site.config.title);
+            let desc = format!(
+                "{} item{} filed under {} “{}” on {}.",
+                term.pages.len(),
+                if term.pages.len() == 1 { "" } else { "s" },
+                tax.singular().to_lowercase(),
+                term.name,
+                site.config.title
+            );
             pager_head(listing(&title, &pager.url, desc), pager, &term.url)
         }
         Job::Terms(tax) => {

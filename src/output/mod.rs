@@ -58,7 +58,10 @@ pub fn checked_relative(path: &str) -> std::io::Result<&Path> {
     let p = Path::new(path);
     let escapes = p.components().any(|c| !matches!(c, Component::Normal(_)));
     if escapes || path.is_empty() {
-        return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("'{path}' would escape the output folder")));
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("'{path}' would escape the output folder"),
+        ));
     }
     Ok(p)
 }
@@ -97,7 +100,10 @@ pub struct Written {
 }
 
 fn record(bytes: &[u8]) -> FileRecord {
-    FileRecord { hash: format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes)), size: bytes.len() as u64 }
+    FileRecord {
+        hash: format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes)),
+        size: bytes.len() as u64,
+    }
 }
 
 /// Reports progress of a long render (a terminal shows a counter).
@@ -116,14 +122,19 @@ impl Progress for Quiet {
 /// Renders and writes the whole site. `root` is the site root (its
 /// `static/` folder is copied as is). Template errors are collected and
 /// returned together.
-pub fn write_site(site: &Site, theme: &Theme, root: &Path, sink: &dyn Sink, progress: &dyn Progress) -> Result<Written> {
+pub fn write_site(
+    site: &Site,
+    theme: &Theme,
+    root: &Path,
+    sink: &dyn Sink,
+    progress: &dyn Progress,
+) -> Result<Written> {
     let jobs = jobs::plan(site);
     let missing = jobs::check_templates(site, theme, &jobs);
     if !missing.is_empty() {
         return Err(Error::Diagnostics(missing));
     }
-    let mut base = tera::Context::new();
-    base.insert("site", &SiteView::new(site));
+    let base = theme.base_context(&SiteView::new(site))?;
     let done = AtomicUsize::new(0);
     let results: Vec<std::result::Result<(String, FileRecord), Diagnostic>> = jobs
         .par_iter()
@@ -150,7 +161,8 @@ pub fn write_site(site: &Site, theme: &Theme, root: &Path, sink: &dyn Sink, prog
     }
     let pages_rendered = files.len();
     let mut put = |path: String, bytes: &[u8]| -> Result<()> {
-        sink.write(&path, bytes).map_err(|e| Error::Diagnostics(vec![write_error(&path, e)]))?;
+        sink.write(&path, bytes)
+            .map_err(|e| Error::Diagnostics(vec![write_error(&path, e)]))?;
         files.insert(path, record(bytes));
         Ok(())
     };
@@ -170,14 +182,22 @@ pub fn write_site(site: &Site, theme: &Theme, root: &Path, sink: &dyn Sink, prog
         put(file.output.clone(), &file.bytes)?;
     }
     copy_site_static(root, &mut files, sink)?;
-    let manifest = Manifest { version: 1, mode: if site.preview { "preview" } else { "live" }.into(), files };
-    Ok(Written { manifest, pages_rendered })
+    let manifest = Manifest {
+        version: 1,
+        mode: if site.preview { "preview" } else { "live" }.into(),
+        files,
+    };
+    Ok(Written {
+        manifest,
+        pages_rendered,
+    })
 }
 
 /// Writes the manifest into the sink (last, after every file it lists).
 pub fn write_manifest(sink: &dyn Sink, manifest: &Manifest) -> Result<()> {
     let json = serde_json::to_vec_pretty(manifest).expect("plain data always serializes");
-    sink.write(MANIFEST_FILE, &json).map_err(|e| Error::Diagnostics(vec![write_error(MANIFEST_FILE, e)]))
+    sink.write(MANIFEST_FILE, &json)
+        .map_err(|e| Error::Diagnostics(vec![write_error(MANIFEST_FILE, e)]))
 }
 
 /// Copies `root/static/**` as is; generated files win over a static file of
@@ -189,23 +209,36 @@ fn copy_site_static(root: &Path, files: &mut BTreeMap<String, FileRecord>, sink:
     }
     let generated: HashSet<String> = files.keys().cloned().collect();
     for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| Error::io(&dir, e.into_io_error().unwrap_or_else(|| std::io::Error::other("symlink loop"))))?;
+        let entry = entry.map_err(|e| {
+            Error::io(
+                &dir,
+                e.into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("symlink loop")),
+            )
+        })?;
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        let rel = entry
+            .path()
+            .strip_prefix(&dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
         if generated.contains(&rel) || rel.starts_with('.') {
             continue;
         }
         let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
-        sink.write(&rel, &bytes).map_err(|e| Error::Diagnostics(vec![write_error(&rel, e)]))?;
+        sink.write(&rel, &bytes)
+            .map_err(|e| Error::Diagnostics(vec![write_error(&rel, e)]))?;
         files.insert(rel, record(&bytes));
     }
     Ok(())
 }
 
 fn write_error(path: &str, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error("OUT001", path, format!("cannot write output file: {e}")).help("check the slug and that the output folder is writable")
+    Diagnostic::error("OUT001", path, format!("cannot write output file: {e}"))
+        .help("check the slug and that the output folder is writable")
 }
 
 /// The same template error on a thousand pages is one problem: keep the
@@ -214,7 +247,11 @@ fn dedupe(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     crate::diagnostic::sort(&mut diags);
     let mut seen = HashSet::new();
     diags.retain(|d| {
-        let key = (d.path.clone(), d.line, d.message.split(" (while rendering").next().unwrap_or("").to_string());
+        let key = (
+            d.path.clone(),
+            d.line,
+            d.message.split(" (while rendering").next().unwrap_or("").to_string(),
+        );
         seen.insert(key)
     });
     diags

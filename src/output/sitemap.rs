@@ -53,12 +53,24 @@ pub fn entries(site: &Site, jobs: &[Job], diags: &mut Vec<Diagnostic>) -> Vec<En
             Job::Home => newest(&all),
             Job::Item(id) => {
                 let p = &site.pages[*id];
-                if p.visibility != Visibility::Live || p.noindex() || p.doc.meta.seo.canonical.as_deref().is_some_and(|c| c != site.config.permalink(&p.url)) {
+                if p.visibility != Visibility::Live
+                    || p.noindex()
+                    || p.doc
+                        .meta
+                        .seo
+                        .canonical
+                        .as_deref()
+                        .is_some_and(|c| c != site.config.permalink(&p.url))
+                {
                     continue;
                 }
                 Some(p.lastmod)
             }
-            Job::Section(kind, pager) if pager.number == 1 => newest(if *kind == crate::content::Kind::Joke { &site.jokes } else { &site.bulletins }),
+            Job::Section(kind, pager) if pager.number == 1 => newest(if *kind == crate::content::Kind::Joke {
+                &site.jokes
+            } else {
+                &site.bulletins
+            }),
             Job::Term(tax, i, pager) if pager.number == 1 => newest(&site.taxonomy(*tax).terms[*i].pages),
             Job::Terms(tax) => site.taxonomy(*tax).terms.iter().filter_map(|t| newest(&t.pages)).max(),
             Job::Special(i, pager) if pager.number == 1 => {
@@ -79,8 +91,12 @@ pub fn entries(site: &Site, jobs: &[Job], diags: &mut Vec<Diagnostic>) -> Vec<En
                 _ => "sitemap.xml".into(),
             };
             diags.push(
-                Diagnostic::warning("SMP001", path, format!("sitemap <loc> is {} bytes, over Baidu's {MAX_LOC}: {loc}", loc.len()))
-                    .help("use a shorter slug"),
+                Diagnostic::warning(
+                    "SMP001",
+                    path,
+                    format!("sitemap <loc> is {} bytes, over Baidu's {MAX_LOC}: {loc}", loc.len()),
+                )
+                .help("use a shorter slug"),
             );
         }
         out.push(Entry { loc, lastmod });
@@ -95,7 +111,12 @@ fn zoned(w: When) -> sitemap_rs::jiff::Zoned {
 fn urlset(entries: &[Entry]) -> Vec<u8> {
     let urls = entries
         .iter()
-        .map(|e| Url::builder(e.loc.clone()).last_modified(zoned(e.lastmod)).build().expect("a loc and a date are always a valid url entry"))
+        .map(|e| {
+            Url::builder(e.loc.clone())
+                .last_modified(zoned(e.lastmod))
+                .build()
+                .expect("a loc and a date are always a valid url entry")
+        })
         .collect();
     let set = UrlSet::new(urls).expect("chunks hold at most MAX_URLS");
     let mut buf = Vec::with_capacity(entries.len() * 120 + 200);
@@ -138,7 +159,10 @@ pub fn files(config: &crate::config::SiteConfig, entries: &[Entry]) -> Vec<(Stri
         out.push((name, xml));
     }
     let mut buf = Vec::new();
-    SitemapIndex::new(index).expect("an index of at most 50,000 sitemaps").write(&mut buf).expect("writing to memory cannot fail");
+    SitemapIndex::new(index)
+        .expect("an index of at most 50,000 sitemaps")
+        .write(&mut buf)
+        .expect("writing to memory cannot fail");
     out.push(("sitemap.xml".into(), buf));
     out
 }
@@ -149,7 +173,10 @@ pub fn robots(site: &Site) -> String {
     if site.preview {
         return "User-agent: *\nDisallow: /\n".into();
     }
-    format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", site.config.permalink("/sitemap.xml"))
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        site.config.permalink("/sitemap.xml")
+    )
 }
 
 #[cfg(test)]
@@ -158,7 +185,12 @@ mod tests {
 
     fn entries(n: usize) -> Vec<Entry> {
         let when = When::parse("2026-01-01").unwrap();
-        (0..n).map(|i| Entry { loc: format!("https://example.com/jokes/j{i}/"), lastmod: when }).collect()
+        (0..n)
+            .map(|i| Entry {
+                loc: format!("https://example.com/jokes/j{i}/"),
+                lastmod: when,
+            })
+            .collect()
     }
 
     #[test]
@@ -183,7 +215,10 @@ mod tests {
         assert!(first.contains("/jokes/j0/"), "chunks keep their order");
         let index = String::from_utf8(files[2].1.clone()).unwrap();
         assert!(index.contains("<sitemapindex"), "{index}");
-        assert!(index.contains("<loc>http://localhost:1111/sitemap-2.xml</loc>"), "{index}");
+        assert!(
+            index.contains("<loc>http://localhost:1111/sitemap-2.xml</loc>"),
+            "{index}"
+        );
     }
 
     #[test]

@@ -23,9 +23,15 @@ impl Staging {
         };
         std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
         if target.exists() && !target.is_dir() {
-            return Err(Error::Usage(format!("{} exists and is not a folder; choose another output path", target.display())));
+            return Err(Error::Usage(format!(
+                "{} exists and is not a folder; choose another output path",
+                target.display()
+            )));
         }
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
         let dir = tempfile::Builder::new()
             .prefix(&format!(".{name}.tmp-"))
             .tempdir_in(&parent)
@@ -34,9 +40,13 @@ impl Staging {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).map_err(|e| Error::io(dir.path(), e))?;
+            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))
+                .map_err(|e| Error::io(dir.path(), e))?;
         }
-        Ok(Staging { target: target.to_path_buf(), dir })
+        Ok(Staging {
+            target: target.to_path_buf(),
+            dir,
+        })
     }
 
     /// The folder to write into.
@@ -51,7 +61,10 @@ impl Staging {
         let old = if self.target.exists() {
             let aside = staged.with_file_name(format!(
                 ".{}.old-{}",
-                self.target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                self.target
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
                 std::process::id()
             ));
             let _ = std::fs::remove_dir_all(&aside);
@@ -88,7 +101,10 @@ mod tests {
         let s = Staging::new(&target).unwrap();
         std::fs::write(s.path().join("half.html"), "half").unwrap();
         drop(s);
-        assert!(target.join("old.html").exists(), "a dropped staging leaves the old output");
+        assert!(
+            target.join("old.html").exists(),
+            "a dropped staging leaves the old output"
+        );
         assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1, "and no leftovers");
 
         let s = Staging::new(&target).unwrap();

@@ -104,7 +104,10 @@ pub struct Taxonomy {
 impl Taxonomy {
     /// The term whose slug is `slug`.
     pub fn term(&self, slug: &str) -> Option<&Term> {
-        self.terms.binary_search_by(|t| t.slug.as_str().cmp(slug)).ok().map(|i| &self.terms[i])
+        self.terms
+            .binary_search_by(|t| t.slug.as_str().cmp(slug))
+            .ok()
+            .map(|i| &self.terms[i])
     }
 }
 
@@ -217,7 +220,19 @@ impl Site {
             );
         }
         let headlines = headlines(&pages, &bulletins, config.headlines);
-        let site = Site { config, now, preview, pages, jokes, bulletins, plain_pages, specials, tags, categories, headlines };
+        let site = Site {
+            config,
+            now,
+            preview,
+            pages,
+            jokes,
+            bulletins,
+            plain_pages,
+            specials,
+            tags,
+            categories,
+            headlines,
+        };
         (site, diags)
     }
 
@@ -241,7 +256,11 @@ impl Site {
 }
 
 fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
-    b.doc.meta.date.cmp(&a.doc.meta.date).then_with(|| a.doc.path.cmp(&b.doc.path))
+    b.doc
+        .meta
+        .date
+        .cmp(&a.doc.meta.date)
+        .then_with(|| a.doc.path.cmp(&b.doc.path))
 }
 
 fn link_neighbours(pages: &mut [Page], order: &[PageId]) {
@@ -277,11 +296,16 @@ fn taxonomy(pages: &[Page], jokes: &[PageId], bulletins: &[PageId], kind: Taxono
             }
         }
     }
-    Taxonomy { kind, terms: terms.into_values().collect() }
+    Taxonomy {
+        kind,
+        terms: terms.into_values().collect(),
+    }
 }
 
 fn select(pages: &[Page], jokes: &[PageId], bulletins: &[PageId], special: PageId) -> Vec<PageId> {
-    let Some(sp) = &pages[special].doc.meta.special else { return Vec::new() };
+    let Some(sp) = &pages[special].doc.meta.special else {
+        return Vec::new();
+    };
     let q = &sp.select;
     let wanted: Vec<String> = q.tags.iter().map(|t| slugify(t)).collect();
     let category = q.category.as_deref().map(slugify);
@@ -293,8 +317,15 @@ fn select(pages: &[Page], jokes: &[PageId], bulletins: &[PageId], special: PageI
         .filter(|&id| {
             let m = &pages[id].doc.meta;
             let has = |t: &String| m.tags.iter().any(|x| slugify(x) == *t);
-            let tags_ok = wanted.is_empty() || if q.match_all { wanted.iter().all(has) } else { wanted.iter().any(has) };
-            let cat_ok = category.as_ref().is_none_or(|c| m.category.as_deref().map(slugify).as_ref() == Some(c));
+            let tags_ok = wanted.is_empty()
+                || if q.match_all {
+                    wanted.iter().all(has)
+                } else {
+                    wanted.iter().any(has)
+                };
+            let cat_ok = category
+                .as_ref()
+                .is_none_or(|c| m.category.as_deref().map(slugify).as_ref() == Some(c));
             let from_ok = q.from.is_none_or(|f| m.date >= f);
             let to_ok = q.to.is_none_or(|t| m.date <= t);
             tags_ok && cat_ok && from_ok && to_ok

@@ -37,7 +37,10 @@ pub fn visibility(doc: &Document, now: Timestamp, preview: bool) -> Visibility {
     let m = &doc.meta;
     let expired = m.expires.is_some_and(|e| e.ts <= now);
     let (started, ended) = match &m.special {
-        Some(sp) => (sp.starts.is_none_or(|s| s.ts <= now), sp.ends.is_some_and(|e| e.ts <= now)),
+        Some(sp) => (
+            sp.starts.is_none_or(|s| s.ts <= now),
+            sp.ends.is_some_and(|e| e.ts <= now),
+        ),
         None => (true, false),
     };
     if expired || ended {
@@ -60,7 +63,15 @@ pub fn url_of(kind: Kind, slug: &str) -> String {
 }
 
 /// Paths the site itself generates; a page may not take them.
-pub const RESERVED: &[&str] = &["/jokes/", "/bulletins/", "/tags/", "/categories/", "/specials/", "/page/", "/assets/"];
+pub const RESERVED: &[&str] = &[
+    "/jokes/",
+    "/bulletins/",
+    "/tags/",
+    "/categories/",
+    "/specials/",
+    "/page/",
+    "/assets/",
+];
 
 /// Visibility and URL of every document, indexed like the document list.
 #[derive(Debug, Clone, Default)]
@@ -87,9 +98,13 @@ impl Routes {
             if RESERVED.contains(&url.as_str()) {
                 let (l, c) = doc.meta.pos("slug");
                 diags.push(
-                    Diagnostic::error("URL002", &doc.path, format!("the URL {url} is reserved for the site's own listing"))
-                        .at(l, c)
-                        .help("choose another slug"),
+                    Diagnostic::error(
+                        "URL002",
+                        &doc.path,
+                        format!("the URL {url} is reserved for the site's own listing"),
+                    )
+                    .at(l, c)
+                    .help("choose another slug"),
                 );
                 continue;
             }
@@ -97,7 +112,11 @@ impl Routes {
                 let both_shown = visibility[first].shown() && visibility[i].shown();
                 let (l, c) = doc.meta.pos("slug");
                 let msg = format!("duplicate URL {url}: {} has it too", docs[first].path.display());
-                let d = if both_shown { Diagnostic::error("URL001", &doc.path, msg) } else { Diagnostic::warning("URL001", &doc.path, msg) };
+                let d = if both_shown {
+                    Diagnostic::error("URL001", &doc.path, msg)
+                } else {
+                    Diagnostic::warning("URL001", &doc.path, msg)
+                };
                 diags.push(d.at(l, c).help("give one of them a different 'slug:'"));
                 continue;
             }
@@ -114,7 +133,15 @@ impl Routes {
                 })
             })
             .collect();
-        (Routes { visibility, urls, by_rel, why_hidden }, diags)
+        (
+            Routes {
+                visibility,
+                urls,
+                by_rel,
+                why_hidden,
+            },
+            diags,
+        )
     }
 
     /// Resolves an `@/` path (`jokes/x.md`) for the markdown stage.
@@ -123,7 +150,10 @@ impl Routes {
             None => Target::Missing,
             Some(&i) => match &self.why_hidden[i] {
                 None => Target::Found(self.urls[i].clone()),
-                Some(why) => Target::Hidden { url: self.urls[i].clone(), why: why.clone() },
+                Some(why) => Target::Hidden {
+                    url: self.urls[i].clone(),
+                    why: why.clone(),
+                },
             },
         }
     }

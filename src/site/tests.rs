@@ -4,7 +4,11 @@ use crate::workflow::roles::Roles;
 use std::path::Path;
 
 fn roles() -> Roles {
-    Roles::parse("members:\n  a: {email: a@x, roles: [copywriter]}\n", Path::new("roles.yaml"), &mut Vec::new())
+    Roles::parse(
+        "members:\n  a: {email: a@x, roles: [copywriter]}\n",
+        Path::new("roles.yaml"),
+        &mut Vec::new(),
+    )
 }
 
 fn doc(path: &str, fm: &str) -> Document {
@@ -28,10 +32,26 @@ fn what_goes_live() {
         ("status: review\n", true, Visibility::Preview),
         ("status: approved\n", true, Visibility::Preview),
         ("status: archived\n", true, Visibility::Hidden),
-        ("status: published\npublish_at: 2026-12-01T09:00:00Z\n", false, Visibility::Hidden),
-        ("status: published\npublish_at: 2026-12-01T09:00:00Z\n", true, Visibility::Preview),
-        ("status: published\npublish_at: 2026-11-25T11:59:59Z\n", false, Visibility::Live),
-        ("status: published\nexpires: 2026-11-25T12:00:00Z\n", true, Visibility::Hidden),
+        (
+            "status: published\npublish_at: 2026-12-01T09:00:00Z\n",
+            false,
+            Visibility::Hidden,
+        ),
+        (
+            "status: published\npublish_at: 2026-12-01T09:00:00Z\n",
+            true,
+            Visibility::Preview,
+        ),
+        (
+            "status: published\npublish_at: 2026-11-25T11:59:59Z\n",
+            false,
+            Visibility::Live,
+        ),
+        (
+            "status: published\nexpires: 2026-11-25T12:00:00Z\n",
+            true,
+            Visibility::Hidden,
+        ),
         ("status: published\nexpires: 2026-11-26\n", false, Visibility::Live),
     ];
     for (fm, preview, want) in cases {
@@ -43,9 +63,18 @@ fn what_goes_live() {
 #[test]
 fn campaign_window_decides_a_special() {
     let sel = "status: published\nselect: {tags: [x]}\n";
-    let before = doc("content/specials/s.md", &format!("{sel}campaign: {{starts: 2026-12-01, ends: 2027-01-01}}\n"));
-    let during = doc("content/specials/s.md", &format!("{sel}campaign: {{starts: 2026-11-01, ends: 2026-12-01}}\n"));
-    let after = doc("content/specials/s.md", &format!("{sel}campaign: {{starts: 2026-10-01, ends: 2026-11-25T12:00:00Z}}\n"));
+    let before = doc(
+        "content/specials/s.md",
+        &format!("{sel}campaign: {{starts: 2026-12-01, ends: 2027-01-01}}\n"),
+    );
+    let during = doc(
+        "content/specials/s.md",
+        &format!("{sel}campaign: {{starts: 2026-11-01, ends: 2026-12-01}}\n"),
+    );
+    let after = doc(
+        "content/specials/s.md",
+        &format!("{sel}campaign: {{starts: 2026-10-01, ends: 2026-11-25T12:00:00Z}}\n"),
+    );
     assert_eq!(routes::visibility(&before, now(), false), Visibility::Hidden);
     assert_eq!(routes::visibility(&before, now(), true), Visibility::Preview);
     assert_eq!(routes::visibility(&during, now(), false), Visibility::Live);
@@ -74,7 +103,12 @@ fn duplicate_and_reserved_urls() {
     let (_, d) = Routes::new(&docs, now(), false);
     let text: Vec<String> = d.iter().map(|d| d.to_string()).collect();
     assert_eq!(d.len(), 2, "{text:?}");
-    assert!(text[0].starts_with("content/jokes/b.md:6:1: error[URL001]: duplicate URL /jokes/same/: content/jokes/a.md has it too"), "{text:?}");
+    assert!(
+        text[0].starts_with(
+            "content/jokes/b.md:6:1: error[URL001]: duplicate URL /jokes/same/: content/jokes/a.md has it too"
+        ),
+        "{text:?}"
+    );
     assert!(text[1].contains("URL002"), "{text:?}");
 }
 
@@ -95,12 +129,30 @@ fn page(d: Document) -> Page {
 #[test]
 fn sections_taxonomies_specials_and_headlines() {
     let pages = vec![
-        page(doc("content/jokes/old.md", "status: published\ndate: 2025-01-01\ntags: [Dad Jokes, cats]\ncategory: puns\n").clone()),
-        page(doc("content/jokes/new.md", "status: published\ntags: [dad-jokes]\ncategory: puns\n")),
+        page(
+            doc(
+                "content/jokes/old.md",
+                "status: published\ndate: 2025-01-01\ntags: [Dad Jokes, cats]\ncategory: puns\n",
+            )
+            .clone(),
+        ),
+        page(doc(
+            "content/jokes/new.md",
+            "status: published\ntags: [dad-jokes]\ncategory: puns\n",
+        )),
         page(doc("content/bulletins/b1.md", "status: published\n")),
-        page(doc("content/bulletins/b2.md", "status: published\npinned: true\ndate: 2020-01-01\n")),
-        page(doc("content/specials/s.md", "status: published\nselect: {tags: [cats, dad-jokes], match: all}\n")),
-        page(doc("content/specials/empty.md", "status: published\nselect: {tags: [nothing]}\n")),
+        page(doc(
+            "content/bulletins/b2.md",
+            "status: published\npinned: true\ndate: 2020-01-01\n",
+        )),
+        page(doc(
+            "content/specials/s.md",
+            "status: published\nselect: {tags: [cats, dad-jokes], match: all}\n",
+        )),
+        page(doc(
+            "content/specials/empty.md",
+            "status: published\nselect: {tags: [nothing]}\n",
+        )),
     ];
     let (site, d) = Site::new(SiteConfig::default(), now(), false, pages);
     assert_eq!(site.jokes, vec![1, 0], "newest first");

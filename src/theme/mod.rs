@@ -60,7 +60,10 @@ pub struct Theme {
 
 impl std::fmt::Debug for Theme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Theme").field("chain", &self.chain).field("templates", &self.template_files.keys()).finish()
+        f.debug_struct("Theme")
+            .field("chain", &self.chain)
+            .field("templates", &self.template_files.keys())
+            .finish()
     }
 }
 
@@ -84,10 +87,19 @@ impl Theme {
         let mut next = Some(name.to_string());
         while let Some(n) = next {
             if layers.iter().any(|l: &Layer| l.name == n) || layers.len() > 8 {
-                diags.push(Diagnostic::error("THM002", format!("themes/{n}/theme.yaml"), format!("theme '{n}' extends itself through a cycle")).help("remove one 'extends:'"));
+                diags.push(
+                    Diagnostic::error(
+                        "THM002",
+                        format!("themes/{n}/theme.yaml"),
+                        format!("theme '{n}' extends itself through a cycle"),
+                    )
+                    .help("remove one 'extends:'"),
+                );
                 return Ok(None);
             }
-            let Some(layer) = load_layer(root, &n, diags)? else { return Ok(None) };
+            let Some(layer) = load_layer(root, &n, diags)? else {
+                return Ok(None);
+            };
             next = layer.extends.clone();
             layers.push(layer);
         }
@@ -109,6 +121,9 @@ impl Theme {
             }
         }
         let mut tera = tera::Tera::default();
+        // Escape what HTML needs escaped and nothing more: tera's default
+        // also turns every '/' into "&#x2F;", which bloats and uglifies URLs.
+        tera.set_escape_fn(escape_html);
         let mut ok = true;
         // Parse one by one so that each syntax error names its own file.
         for (name, (path, text)) in &sources {
@@ -125,17 +140,60 @@ impl Theme {
             diags.push(template_error(&path, &e));
             return None;
         }
-        let template_files: BTreeMap<String, PathBuf> = sources.iter().map(|(n, (p, _))| (n.clone(), p.clone())).collect();
+        let template_files: BTreeMap<String, PathBuf> =
+            sources.iter().map(|(n, (p, _))| (n.clone(), p.clone())).collect();
         let sources = sources.into_iter().map(|(n, (_, t))| (n, t)).collect();
         for req in REQUIRED {
             if !template_files.contains_key(*req) {
-                diags.push(Diagnostic::error("TPL001", "themes/", format!("the theme has no template '{req}'")).help(format!("add templates/{req} to the theme, or extend a theme that has it")));
+                diags.push(
+                    Diagnostic::error("TPL001", "themes/", format!("the theme has no template '{req}'")).help(format!(
+                        "add templates/{req} to the theme, or extend a theme that has it"
+                    )),
+                );
                 ok = false;
             }
         }
-        let assets: HashMap<String, String> = statics.iter().map(|(k, v)| (k.clone(), format!("/{}", v.output))).collect();
+        let assets: HashMap<String, String> = statics
+            .iter()
+            .map(|(k, v)| (k.clone(), format!("/{}", v.output)))
+            .collect();
         tera.register_function("asset", AssetFn { assets });
-        ok.then_some(Theme { chain, tera, template_files, statics, sources })
+        ok.then_some(Theme {
+            chain,
+            tera,
+            template_files,
+            statics,
+            sources,
+        })
+    }
+
+    /// The context every page starts from: `site`, and `cached`, the output
+    /// of each `cached/<name>.html` template rendered once per build with
+    /// only `site` (site-wide blocks such as the headline ticker: the
+    /// equivalent of Hugo's partialCached, and just as decidable, since it
+    /// depends on the site view alone).
+    pub fn base_context(&self, site: &views::SiteView) -> Result<tera::Context> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", site);
+        let mut cached = BTreeMap::new();
+        let mut diags = Vec::new();
+        for name in self.template_files.keys().filter(|n| n.starts_with("cached/")) {
+            let key = name
+                .trim_start_matches("cached/")
+                .trim_end_matches(".html")
+                .replace(['/', '-'], "_");
+            match self.render(name, &ctx, "every page (cached)") {
+                Ok(html) => {
+                    cached.insert(key, html);
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        if !diags.is_empty() {
+            return Err(Error::Diagnostics(diags));
+        }
+        ctx.insert("cached", &cached);
+        Ok(ctx)
     }
 
     /// Whether the theme has template `name`.
@@ -156,7 +214,11 @@ impl Theme {
                 .nth(1)
                 .and_then(|rest| rest.split('\'').next())
                 .unwrap_or(template);
-            let path = self.template_files.get(culprit).cloned().unwrap_or_else(|| PathBuf::from(culprit));
+            let path = self
+                .template_files
+                .get(culprit)
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from(culprit));
             let mut cause = String::new();
             let mut src = std::error::Error::source(&e);
             while let Some(s) = src {
@@ -167,7 +229,13 @@ impl Theme {
             if !cause.is_empty() {
                 d.message = cause;
             }
-            if let Some(var) = d.message.split("Variable `").nth(1).and_then(|r| r.split('`').next()).map(str::to_string) {
+            if let Some(var) = d
+                .message
+                .split("Variable `")
+                .nth(1)
+                .and_then(|r| r.split('`').next())
+                .map(str::to_string)
+            {
                 if let Some((line, col)) = self.sources.get(culprit).and_then(|t| find(t, &var)) {
                     d = d.at(line, col);
                 }
@@ -181,7 +249,9 @@ impl Theme {
 
 /// 1-based line and column of the first `needle` in `text`.
 fn find(text: &str, needle: &str) -> Option<(usize, usize)> {
-    text.lines().enumerate().find_map(|(i, l)| l.find(needle).map(|c| (i + 1, l[..c].chars().count() + 1)))
+    text.lines()
+        .enumerate()
+        .find_map(|(i, l)| l.find(needle).map(|c| (i + 1, l[..c].chars().count() + 1)))
 }
 
 /// "`page` has: title, url, ..." for a missing `page.nope`; the top-level
@@ -201,6 +271,22 @@ fn available(ctx: &tera::Context, var: &str) -> String {
     }
     let top = ctx.clone().into_json();
     format!("this template receives: {}", keys(&top).unwrap_or_default())
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `css/site.css` + bytes -> `css/site.<8 hex>.css`.
@@ -223,7 +309,10 @@ fn load_layer(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Result<Op
         return Ok(Some(load_embedded_layer(diags)));
     }
     let yaml_path = PathBuf::from(format!("themes/{name}"));
-    diags.push(Diagnostic::error("THM001", yaml_path, format!("theme '{name}' not found")).help("create themes/<name>/ or set 'theme: default' in site.yaml"));
+    diags.push(
+        Diagnostic::error("THM001", yaml_path, format!("theme '{name}' not found"))
+            .help("create themes/<name>/ or set 'theme: default' in site.yaml"),
+    );
     Ok(None)
 }
 
@@ -231,11 +320,18 @@ fn read_theme_yaml(rel: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Optio
     let node = match yaml::parse(text) {
         Ok(n) => n,
         Err(e) => {
-            diags.push(Diagnostic::error("THM002", rel, format!("theme.yaml is not valid YAML: {}", e.message)).at(e.line, e.col));
+            diags.push(
+                Diagnostic::error("THM002", rel, format!("theme.yaml is not valid YAML: {}", e.message))
+                    .at(e.line, e.col),
+            );
             return None;
         }
     };
-    let mut r = Reader { path: rel, line_offset: 0, diags };
+    let mut r = Reader {
+        path: rel,
+        line_offset: 0,
+        diags,
+    };
     r.check_keys(&node, &["name", "extends", "description", "author"], "theme.yaml");
     r.string(&node, "extends")
 }
@@ -248,18 +344,34 @@ fn load_disk_layer(root: &Path, dir: &Path, name: &str, diags: &mut Vec<Diagnost
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(Error::io(&yaml_path, e)),
     };
-    let mut layer = Layer { name: name.to_string(), templates: Vec::new(), statics: Vec::new(), extends };
+    let mut layer = Layer {
+        name: name.to_string(),
+        templates: Vec::new(),
+        statics: Vec::new(),
+        extends,
+    };
     for (sub, is_tpl) in [("templates", true), ("static", false)] {
         let base = dir.join(sub);
         if !base.is_dir() {
             continue;
         }
         for entry in walkdir::WalkDir::new(&base).sort_by_file_name() {
-            let entry = entry.map_err(|e| Error::io(&base, e.into_io_error().unwrap_or_else(|| std::io::Error::other("symlink loop"))))?;
+            let entry = entry.map_err(|e| {
+                Error::io(
+                    &base,
+                    e.into_io_error()
+                        .unwrap_or_else(|| std::io::Error::other("symlink loop")),
+                )
+            })?;
             if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
                 continue;
             }
-            let rel = entry.path().strip_prefix(&base).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+            let rel = entry
+                .path()
+                .strip_prefix(&base)
+                .unwrap_or(entry.path())
+                .to_string_lossy()
+                .replace('\\', "/");
             let shown = rel_dir.join(sub).join(&rel);
             if is_tpl {
                 let text = std::fs::read_to_string(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
@@ -274,14 +386,27 @@ fn load_disk_layer(root: &Path, dir: &Path, name: &str, diags: &mut Vec<Diagnost
 }
 
 fn load_embedded_layer(diags: &mut Vec<Diagnostic>) -> Layer {
-    let mut layer = Layer { name: "default".into(), templates: Vec::new(), statics: Vec::new(), extends: None };
+    let mut layer = Layer {
+        name: "default".into(),
+        templates: Vec::new(),
+        statics: Vec::new(),
+        extends: None,
+    };
     if let Some(f) = DEFAULT_THEME.get_file("theme.yaml") {
-        layer.extends = read_theme_yaml(Path::new("themes/default/theme.yaml"), f.contents_utf8().unwrap_or(""), diags);
+        layer.extends = read_theme_yaml(
+            Path::new("themes/default/theme.yaml"),
+            f.contents_utf8().unwrap_or(""),
+            diags,
+        );
     }
     for file in embedded_files(&DEFAULT_THEME) {
         let path = file.path().to_string_lossy().replace('\\', "/");
         if let Some(rel) = path.strip_prefix("templates/") {
-            layer.templates.push((rel.to_string(), PathBuf::from(format!("themes/default/{path}")), file.contents_utf8().unwrap_or("").to_string()));
+            layer.templates.push((
+                rel.to_string(),
+                PathBuf::from(format!("themes/default/{path}")),
+                file.contents_utf8().unwrap_or("").to_string(),
+            ));
         } else if let Some(rel) = path.strip_prefix("static/") {
             layer.statics.push((rel.to_string(), Cow::Borrowed(file.contents())));
         }
@@ -321,14 +446,21 @@ fn template_error(path: &Path, e: &tera::Error) -> Diagnostic {
         part.lines()
             .map(str::trim)
             .filter(|l| {
-                let code_line = l.split_once(" |").is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()));
+                let code_line = l
+                    .split_once(" |")
+                    .is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()));
                 !l.is_empty() && !l.starts_with('|') && !l.starts_with("-->") && !code_line
             })
             .map(|l| l.trim_start_matches("= "))
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let message = parts.iter().map(clean).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(": ");
+    let message = parts
+        .iter()
+        .map(clean)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(": ");
     let help = if message.contains("not found in context") {
         "the variables a template receives are listed in docs/themes.md"
     } else {
@@ -343,14 +475,20 @@ struct AssetFn {
 
 impl tera::Function for AssetFn {
     fn call(&self, args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
-        let path = args.get("path").and_then(|v| v.as_str()).ok_or_else(|| tera::Error::msg("asset() needs path=\"css/site.css\""))?;
+        let path = args
+            .get("path")
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| tera::Error::msg("asset() needs path=\"css/site.css\""))?;
         let key = path.trim_start_matches('/');
         match self.assets.get(key) {
             Some(url) => Ok(tera::Value::String(url.clone())),
             None => {
                 let mut known: Vec<&str> = self.assets.keys().map(String::as_str).collect();
                 known.sort();
-                Err(tera::Error::msg(format!("asset(): no static file '{path}' in the theme; there are: {}", known.join(", "))))
+                Err(tera::Error::msg(format!(
+                    "asset(): no static file '{path}' in the theme; there are: {}",
+                    known.join(", ")
+                )))
             }
         }
     }
@@ -367,7 +505,10 @@ mod tests {
     #[test]
     fn fingerprints_css_and_js_only() {
         let a = fingerprinted_name("css/site.css", b"body{}");
-        assert!(a.starts_with("css/site.") && a.ends_with(".css") && a.len() == "css/site.12345678.css".len(), "{a}");
+        assert!(
+            a.starts_with("css/site.") && a.ends_with(".css") && a.len() == "css/site.12345678.css".len(),
+            "{a}"
+        );
         assert_ne!(a, fingerprinted_name("css/site.css", b"body{color:red}"));
         assert_eq!(fingerprinted_name("images/a.png", b"x"), "images/a.png");
     }

@@ -27,6 +27,8 @@ pub struct HeadlineView<'a> {
     pub url: &'a str,
     /// `YYYY-MM-DD`.
     pub date: String,
+    /// For people: `14 Nov 2026`.
+    pub date_human: String,
     /// Pinned to the top.
     pub pinned: bool,
 }
@@ -120,6 +122,8 @@ pub struct ItemView<'a> {
     pub date: String,
     /// RFC 3339, for `<time datetime>`.
     pub date_iso: String,
+    /// For people: `14 Nov 2026`.
+    pub date_human: String,
     /// RFC 3339 of the last change.
     pub lastmod_iso: String,
     /// Author.
@@ -140,8 +144,10 @@ pub struct ItemView<'a> {
     pub reading_minutes: usize,
     /// Bulletins: pinned.
     pub pinned: bool,
-    /// Bulletins: leaves the site on this date.
+    /// Bulletins: leaves the site on this date (`YYYY-MM-DD`).
     pub expires: Option<String>,
+    /// The same, for people.
+    pub expires_human: Option<String>,
     /// Shown only because this is a preview build.
     pub preview: bool,
     /// Workflow state.
@@ -167,7 +173,9 @@ pub struct PaginatorView<'a> {
     pub prev: Option<String>,
     /// Next page's path.
     pub next: Option<String>,
-    /// Every page's number and path, for numbered navigation.
+    /// Numbered links: the first and last page and two either side of the
+    /// current one (a window, so a listing of N pages costs O(1) per page,
+    /// not O(N)).
     pub pages: Vec<PagerLinkView>,
 }
 
@@ -180,6 +188,8 @@ pub struct PagerLinkView {
     pub url: String,
     /// Whether it is the current page.
     pub current: bool,
+    /// Whether pages were skipped before this one (show a "…").
+    pub gap: bool,
 }
 
 /// A section listing (jokes, bulletins).
@@ -236,14 +246,28 @@ pub struct SpecialView<'a> {
     pub starts: Option<String>,
     /// Campaign end, `YYYY-MM-DD`.
     pub ends: Option<String>,
+    /// Campaign start, for people.
+    pub starts_human: Option<String>,
+    /// Campaign end, for people.
+    pub ends_human: Option<String>,
     /// Its Atom feed.
     pub feed: String,
 }
 
 /// The sections every site has.
-pub const JOKES: SectionView = SectionView { title: "Jokes", name: "jokes", url: "/jokes/", feed: "/jokes/atom.xml" };
+pub const JOKES: SectionView = SectionView {
+    title: "Jokes",
+    name: "jokes",
+    url: "/jokes/",
+    feed: "/jokes/atom.xml",
+};
 /// The bulletins section.
-pub const BULLETINS: SectionView = SectionView { title: "Bulletins", name: "bulletins", url: "/bulletins/", feed: "/bulletins/atom.xml" };
+pub const BULLETINS: SectionView = SectionView {
+    title: "Bulletins",
+    name: "bulletins",
+    url: "/bulletins/",
+    feed: "/bulletins/atom.xml",
+};
 
 impl<'a> SiteView<'a> {
     /// Builds the site-wide view (once per build).
@@ -254,12 +278,21 @@ impl<'a> SiteView<'a> {
             .iter()
             .map(|&id| {
                 let p = &site.pages[id];
-                HeadlineView { title: &p.doc.meta.title, url: &p.url, date: p.doc.meta.date.ymd(), pinned: p.doc.meta.pinned }
+                HeadlineView {
+                    title: &p.doc.meta.title,
+                    url: &p.url,
+                    date: p.doc.meta.date.ymd(),
+                    date_human: p.doc.meta.date.human(),
+                    pinned: p.doc.meta.pinned,
+                }
             })
             .collect();
         let specials = site
             .active_specials()
-            .map(|s| LinkView { title: &site.pages[s.page].doc.meta.title, url: &site.pages[s.page].url })
+            .map(|s| LinkView {
+                title: &site.pages[s.page].doc.meta.title,
+                url: &site.pages[s.page].url,
+            })
             .collect();
         SiteView {
             title: &c.title,
@@ -282,7 +315,12 @@ impl<'a> SiteView<'a> {
 pub fn item<'a>(site: &'a Site, id: PageId, full: bool) -> ItemView<'a> {
     let p = &site.pages[id];
     let m = &p.doc.meta;
-    let link = |o: Option<PageId>| o.map(|i| LinkView { title: &site.pages[i].doc.meta.title, url: &site.pages[i].url });
+    let link = |o: Option<PageId>| {
+        o.map(|i| LinkView {
+            title: &site.pages[i].doc.meta.title,
+            url: &site.pages[i].url,
+        })
+    };
     ItemView {
         kind: p.doc.kind.noun(),
         title: &m.title,
@@ -290,8 +328,12 @@ pub fn item<'a>(site: &'a Site, id: PageId, full: bool) -> ItemView<'a> {
         permalink: site.config.permalink(&p.url),
         date: m.date.ymd(),
         date_iso: m.date.rfc3339(),
+        date_human: m.date.human(),
         lastmod_iso: p.lastmod.rfc3339(),
-        author: AuthorView { id: &m.author, name: &p.author_name },
+        author: AuthorView {
+            id: &m.author,
+            name: &p.author_name,
+        },
         tags: m.tags.iter().map(|t| term_link(TaxonomyKind::Tags, t)).collect(),
         category: m.category.as_ref().map(|c| term_link(TaxonomyKind::Categories, c)),
         summary: &p.rendered.summary_html,
@@ -301,6 +343,7 @@ pub fn item<'a>(site: &'a Site, id: PageId, full: bool) -> ItemView<'a> {
         reading_minutes: p.rendered.word_count.div_ceil(200).max(1),
         pinned: m.pinned,
         expires: m.expires.map(|e| e.ymd()),
+        expires_human: m.expires.map(|e| e.human()),
         preview: p.visibility == Visibility::Preview,
         status: m.status.name(),
         newer: link(p.newer),
@@ -309,22 +352,49 @@ pub fn item<'a>(site: &'a Site, id: PageId, full: bool) -> ItemView<'a> {
 }
 
 fn term_link(kind: TaxonomyKind, name: &str) -> TermLinkView<'_> {
-    TermLinkView { name, url: format!("/{}/{}/", kind.name(), crate::content::slugify(name)) }
+    TermLinkView {
+        name,
+        url: format!("/{}/{}/", kind.name(), crate::content::slugify(name)),
+    }
 }
 
 /// A paginator over `ids` for `pager`; items carry their bodies when `full`.
 pub fn paginator<'a>(site: &'a Site, ids: &[PageId], pager: &Pager, base: &str, full: bool) -> PaginatorView<'a> {
     PaginatorView {
-        items: ids[pager.items.clone()].iter().map(|&id| item(site, id, full)).collect(),
+        items: ids[pager.items.clone()]
+            .iter()
+            .map(|&id| item(site, id, full))
+            .collect(),
         current: pager.number,
         total_pages: pager.total,
         total_items: ids.len(),
         prev: (pager.number > 1).then(|| crate::site::pager_url(base, pager.number - 1)),
         next: (pager.number < pager.total).then(|| crate::site::pager_url(base, pager.number + 1)),
-        pages: (1..=pager.total)
-            .map(|n| PagerLinkView { number: n, url: crate::site::pager_url(base, n), current: n == pager.number })
+        pages: pager_window(pager.number, pager.total)
+            .into_iter()
+            .scan(0, |prev, n| {
+                let gap = n > *prev + 1;
+                *prev = n;
+                Some(PagerLinkView {
+                    number: n,
+                    url: crate::site::pager_url(base, n),
+                    current: n == pager.number,
+                    gap,
+                })
+            })
             .collect(),
     }
+}
+
+/// Page numbers worth a link: 1, the last, and the current one +-2.
+pub fn pager_window(current: usize, total: usize) -> Vec<usize> {
+    let mut v: Vec<usize> = [1, total]
+        .into_iter()
+        .chain(current.saturating_sub(2).max(1)..=(current + 2).min(total))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 /// The taxonomy view.
@@ -342,7 +412,12 @@ pub fn taxonomy(kind: TaxonomyKind) -> TaxonomyView {
 
 /// A term with its count.
 pub fn term(t: &Term) -> TermView<'_> {
-    TermView { name: &t.name, slug: &t.slug, url: &t.url, count: t.pages.len() }
+    TermView {
+        name: &t.name,
+        slug: &t.slug,
+        url: &t.url,
+        count: t.pages.len(),
+    }
 }
 
 /// The special view of page `id`.
@@ -356,6 +431,8 @@ pub fn special(site: &Site, id: PageId) -> SpecialView<'_> {
         hero_slogan: sp.and_then(|s| s.hero.slogan.as_deref()),
         starts: sp.and_then(|s| s.starts).map(|w| w.ymd()),
         ends: sp.and_then(|s| s.ends).map(|w| w.ymd()),
+        starts_human: sp.and_then(|s| s.starts).map(|w| w.human()),
+        ends_human: sp.and_then(|s| s.ends).map(|w| w.human()),
         feed: format!("{}atom.xml", p.url),
     }
 }
@@ -372,7 +449,10 @@ pub fn head_for_page(site: &Site, id: PageId) -> HeadView {
     };
     HeadView {
         title,
-        description: seo.description.clone().unwrap_or_else(|| excerpt(&p.rendered.plain_text, 155)),
+        description: seo
+            .description
+            .clone()
+            .unwrap_or_else(|| excerpt(&p.rendered.plain_text, 155)),
         keywords: seo.keywords.join(", "),
         canonical: seo.canonical.clone().unwrap_or_else(|| site.config.permalink(&p.url)),
         noindex: p.noindex() || site.preview,
@@ -388,7 +468,11 @@ pub fn head_for_page(site: &Site, id: PageId) -> HeadView {
 /// The `<head>` fields of a generated listing page.
 pub fn head_for_listing(site: &Site, title: &str, url: &str, description: String) -> HeadView {
     HeadView {
-        title: if url == "/" { site.config.title.clone() } else { format!("{title} | {}", site.config.title) },
+        title: if url == "/" {
+            site.config.title.clone()
+        } else {
+            format!("{title} | {}", site.config.title)
+        },
         description,
         keywords: String::new(),
         canonical: site.config.permalink(url),

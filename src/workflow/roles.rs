@@ -127,7 +127,10 @@ pub struct Roles {
 pub const DEFAULT_ROLES: &[(&str, &[&str])] = &[
     (
         "manager",
-        &["write", "submit", "review", "publish", "archive", "assign", "seo", "theme", "specials", "raw_html", "config"],
+        &[
+            "write", "submit", "review", "publish", "archive", "assign", "seo", "theme", "specials", "raw_html",
+            "config",
+        ],
     ),
     ("editor", &["write", "submit", "review", "publish", "archive", "assign"]),
     ("copywriter", &["write", "submit"]),
@@ -145,8 +148,12 @@ impl Roles {
             Ok(t) => Ok(Self::parse(&t, Path::new("roles.yaml"), diags)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 diags.push(
-                    Diagnostic::error("ROL001", "roles.yaml", "roles.yaml not found: every author must be a member")
-                        .help("create roles.yaml with a 'members:' block, or run 'punchline init' for an example"),
+                    Diagnostic::error(
+                        "ROL001",
+                        "roles.yaml",
+                        "roles.yaml not found: every author must be a member",
+                    )
+                    .help("create roles.yaml with a 'members:' block, or run 'punchline init' for an example"),
                 );
                 Ok(Roles::default())
             }
@@ -189,7 +196,10 @@ impl Roles {
                 1,
                 1,
                 "roles.yaml has no 'members:' block".into(),
-                Some("list the team: members: {alice: {name: Alice, email: alice@example.com, roles: [copywriter]}}".into()),
+                Some(
+                    "list the team: members: {alice: {name: Alice, email: alice@example.com, roles: [copywriter]}}"
+                        .into(),
+                ),
             );
         }
         if let Some(wf) = r.map(&node, "workflow") {
@@ -253,7 +263,13 @@ fn read_roles(r: &mut Reader, roles: &Node) -> BTreeMap<String, Vec<Permission>>
                     let help = crate::diagnostic::did_you_mean(&name, names)
                         .map(|s| format!("did you mean '{s}'?"))
                         .unwrap_or_else(|| format!("permissions are: {}", names.join(", ")));
-                    r.error("ROL002", at.0, at.1, format!("unknown permission '{name}' in role '{}'", k.name), Some(help));
+                    r.error(
+                        "ROL002",
+                        at.0,
+                        at.1,
+                        format!("unknown permission '{name}' in role '{}'", k.name),
+                        Some(help),
+                    );
                 }
             }
         }
@@ -274,7 +290,13 @@ fn read_members(r: &mut Reader, members: &Node, roles: &BTreeMap<String, Vec<Per
         let email = r.required_string(v, "email", &what).unwrap_or_default();
         let member_roles = r.string_list(v, "roles");
         if member_roles.is_empty() {
-            r.error("ROL003", k.line, k.col, format!("{what} has no roles"), Some("add roles: [copywriter] (or another role)".into()));
+            r.error(
+                "ROL003",
+                k.line,
+                k.col,
+                format!("{what} has no roles"),
+                Some("add roles: [copywriter] (or another role)".into()),
+            );
         }
         for role in &member_roles {
             if !roles.contains_key(role) {
@@ -282,7 +304,13 @@ fn read_members(r: &mut Reader, members: &Node, roles: &BTreeMap<String, Vec<Per
                 let help = crate::diagnostic::did_you_mean(role, roles.keys().map(String::as_str))
                     .map(|s| format!("did you mean '{s}'?"))
                     .unwrap_or_else(|| format!("roles are: {}", roles.keys().cloned().collect::<Vec<_>>().join(", ")));
-                r.error("ROL002", at.0, at.1, format!("{what} has unknown role '{role}'"), Some(help));
+                r.error(
+                    "ROL002",
+                    at.0,
+                    at.1,
+                    format!("{what} has unknown role '{role}'"),
+                    Some(help),
+                );
             }
         }
         out.insert(
@@ -321,7 +349,11 @@ mod tests {
     #[test]
     fn missing_roles_block_uses_the_standard_table() {
         let mut d = Vec::new();
-        let r = Roles::parse("members:\n  a: {email: a@x, roles: [optimizer]}\n", Path::new("roles.yaml"), &mut d);
+        let r = Roles::parse(
+            "members:\n  a: {email: a@x, roles: [optimizer]}\n",
+            Path::new("roles.yaml"),
+            &mut d,
+        );
         assert!(d.is_empty(), "{d:?}");
         assert!(r.role_can("optimizer", Permission::Seo));
         assert!(r.role_can("manager", Permission::RawHtml));
@@ -337,7 +369,13 @@ mod tests {
         );
         let text: Vec<String> = d.iter().map(|d| d.to_string()).collect();
         assert_eq!(d.len(), 2, "{text:?}");
-        assert!(text[0].contains("roles.yaml:2:") && text[0].contains("did you mean 'publish'?"), "{text:?}");
-        assert!(text[1].contains("roles.yaml:4:") && text[1].contains("did you mean 'editor'?"), "{text:?}");
+        assert!(
+            text[0].contains("roles.yaml:2:") && text[0].contains("did you mean 'publish'?"),
+            "{text:?}"
+        );
+        assert!(
+            text[1].contains("roles.yaml:4:") && text[1].contains("did you mean 'editor'?"),
+            "{text:?}"
+        );
     }
 }

@@ -5,10 +5,26 @@ use crate::support::{main_region, Site};
 fn live_and_hidden() -> Site {
     let s = Site::new();
     s.joke("live", "tags: [cats]\ncategory: puns\n")
-        .item("jokes/draft.md", "status: draft\ntags: [cats]\n", "Secret draft text.\n")
-        .item("jokes/inreview.md", "status: review\ntags: [cats]\n", "In review text.\n")
-        .item("jokes/scheduled.md", "status: published\npublish_at: 2026-12-24T08:00:00Z\n", "Scheduled text.\n")
-        .item("bulletins/old.md", "status: published\nexpires: 2026-10-01\n", "Expired news.\n")
+        .item(
+            "jokes/draft.md",
+            "status: draft\ntags: [cats]\n",
+            "Secret draft text.\n",
+        )
+        .item(
+            "jokes/inreview.md",
+            "status: review\ntags: [cats]\n",
+            "In review text.\n",
+        )
+        .item(
+            "jokes/scheduled.md",
+            "status: published\npublish_at: 2026-12-24T08:00:00Z\n",
+            "Scheduled text.\n",
+        )
+        .item(
+            "bulletins/old.md",
+            "status: published\nexpires: 2026-10-01\n",
+            "Expired news.\n",
+        )
         .item("bulletins/news.md", "status: published\n", "Fresh news.\n");
     s
 }
@@ -28,7 +44,16 @@ fn only_live_items_reach_pages_sitemap_feeds_and_search() {
         .filter(|p| p.ends_with(".html") || p.ends_with(".xml") || p.ends_with(".json"))
         .map(|p| s.out(p))
         .collect();
-    for secret in ["Secret draft text", "In review text", "Scheduled text", "Expired news", "/jokes/draft/", "/jokes/inreview/", "/jokes/scheduled/", "/bulletins/old/"] {
+    for secret in [
+        "Secret draft text",
+        "In review text",
+        "Scheduled text",
+        "Expired news",
+        "/jokes/draft/",
+        "/jokes/inreview/",
+        "/jokes/scheduled/",
+        "/bulletins/old/",
+    ] {
         assert!(!everything.contains(secret), "{secret} leaked into the output");
     }
     assert!(s.out("sitemap.xml").contains("https://jokes.test/jokes/live/"));
@@ -41,7 +66,10 @@ fn only_live_items_reach_pages_sitemap_feeds_and_search() {
 fn now_decides_what_is_live() {
     let s = live_and_hidden();
     s.run(&["build", "--now", "2026-12-25"]).ok();
-    assert!(s.has("jokes/scheduled/index.html"), "published once publish_at has passed");
+    assert!(
+        s.has("jokes/scheduled/index.html"),
+        "published once publish_at has passed"
+    );
     s.run(&["build", "--now", "2026-09-01"]).ok();
     assert!(s.has("bulletins/old/index.html"), "not yet expired");
 }
@@ -53,10 +81,18 @@ fn preview_shows_review_items_with_banner_and_noindex() {
     assert!(s.has("jokes/inreview/index.html"));
     assert!(s.has("jokes/scheduled/index.html"));
     assert!(!s.has("jokes/draft/index.html"), "drafts never show, even in preview");
-    for page in ["index.html", "jokes/live/index.html", "jokes/inreview/index.html", "tags/cats/index.html"] {
+    for page in [
+        "index.html",
+        "jokes/live/index.html",
+        "jokes/inreview/index.html",
+        "tags/cats/index.html",
+    ] {
         let html = s.out(page);
         assert!(html.contains("PREVIEW"), "{page} has no banner");
-        assert!(html.contains(r#"<meta name="robots" content="noindex"#), "{page} is indexable");
+        assert!(
+            html.contains(r#"<meta name="robots" content="noindex"#),
+            "{page} is indexable"
+        );
     }
     assert!(s.out("robots.txt").contains("Disallow: /"));
     assert!(s.out(".punchline-manifest.json").contains("\"mode\": \"preview\""));
@@ -66,17 +102,28 @@ fn preview_shows_review_items_with_banner_and_noindex() {
 fn listings_and_taxonomies_are_paginated() {
     let s = Site::new();
     for i in 1..=5 {
-        s.joke(&format!("j{i}"), &format!("date: 2026-11-0{i}\ntags: [cats, Dad Jokes]\ncategory: puns\n"));
+        s.joke(
+            &format!("j{i}"),
+            &format!("date: 2026-11-0{i}\ntags: [cats, Dad Jokes]\ncategory: puns\n"),
+        );
     }
     s.build(&[]).ok();
     // paginate_by: 2 -> 3 pages, newest first
     assert!(s.has("jokes/index.html") && s.has("jokes/page/2/index.html") && s.has("jokes/page/3/index.html"));
     assert!(!s.has("jokes/page/4/index.html"));
     let p1 = main_region(&s.out("jokes/index.html")).to_string();
-    assert!(p1.find("/jokes/j5/").unwrap() < p1.find("/jokes/j4/").unwrap(), "newest first");
+    assert!(
+        p1.find("/jokes/j5/").unwrap() < p1.find("/jokes/j4/").unwrap(),
+        "newest first"
+    );
     assert!(!p1.contains("/jokes/j3/"));
     assert!(s.out("jokes/page/3/index.html").contains("/jokes/j1/"));
-    assert!(s.out("jokes/page/2/index.html").contains(r#"rel="prev" href="/jokes/""#) || s.out("jokes/page/2/index.html").contains(r#"href="/jokes/" rel="prev""#));
+    assert!(
+        s.out("jokes/page/2/index.html")
+            .contains(r#"rel="prev" href="/jokes/""#)
+            || s.out("jokes/page/2/index.html")
+                .contains(r#"href="/jokes/" rel="prev""#)
+    );
     assert!(s.has("tags/dad-jokes/index.html") && s.has("tags/dad-jokes/page/3/index.html"));
     assert!(s.has("categories/puns/page/2/index.html"));
     let tags = s.out("tags/index.html");
@@ -88,14 +135,30 @@ fn listings_and_taxonomies_are_paginated() {
 fn home_shows_latest_jokes_and_every_page_the_headlines() {
     let s = Site::new();
     s.joke("first", "")
-        .item("bulletins/pinned.md", "title: Pinned news\nstatus: published\npinned: true\ndate: 2020-01-01\n", "Old but pinned.\n")
-        .item("bulletins/latest.md", "title: Latest news\nstatus: published\ndate: 2026-11-20\n", "New.\n")
+        .item(
+            "bulletins/pinned.md",
+            "title: Pinned news\nstatus: published\npinned: true\ndate: 2020-01-01\n",
+            "Old but pinned.\n",
+        )
+        .item(
+            "bulletins/latest.md",
+            "title: Latest news\nstatus: published\ndate: 2026-11-20\n",
+            "New.\n",
+        )
         .item("pages/about.md", "title: About\nstatus: published\n", "About us.\n");
     s.build(&[]).ok();
     assert!(main_region(&s.out("index.html")).contains("/jokes/first/"));
-    for page in ["index.html", "jokes/first/index.html", "about/index.html", "404.html", "tags/index.html"] {
+    for page in [
+        "index.html",
+        "jokes/first/index.html",
+        "about/index.html",
+        "404.html",
+        "tags/index.html",
+    ] {
         let html = s.out(page);
-        let pinned = html.find("Pinned news").unwrap_or_else(|| panic!("{page} lacks the ticker"));
+        let pinned = html
+            .find("Pinned news")
+            .unwrap_or_else(|| panic!("{page} lacks the ticker"));
         let latest = html.find("Latest news").unwrap();
         assert!(pinned < latest, "{page}: pinned headlines come first");
     }
@@ -117,21 +180,31 @@ fn seo_fields_reach_the_head() {
     assert!(html.contains(r#"<link rel="canonical" href="https://jokes.test/jokes/seo/">"#));
     assert!(html.contains(r#"property="og:image" content="https://jokes.test/images/cat.png""#));
     assert!(s.out("jokes/hidden/index.html").contains(r#"content="noindex"#));
-    assert!(!s.out("sitemap.xml").contains("/jokes/hidden/"), "noindex pages stay out of the sitemap");
+    assert!(
+        !s.out("sitemap.xml").contains("/jokes/hidden/"),
+        "noindex pages stay out of the sitemap"
+    );
 }
 
 #[test]
 fn sitemap_lastmod_is_updated_then_date() {
     let s = Site::new();
-    s.joke("plain", "date: 2026-03-04\n").joke("edited", "date: 2026-03-04\nupdated: 2026-05-06T07:08:09Z\n");
+    s.joke("plain", "date: 2026-03-04\n")
+        .joke("edited", "date: 2026-03-04\nupdated: 2026-05-06T07:08:09Z\n");
     s.build(&[]).ok();
     let sm = s.out("sitemap.xml");
     let entry = |slug: &str| {
         let i = sm.find(&format!("/jokes/{slug}/</loc>")).unwrap();
         sm[i..].split("</url>").next().unwrap().to_string()
     };
-    assert!(entry("plain").contains("<lastmod>2026-03-04T00:00:00+00:00</lastmod>"), "{sm}");
-    assert!(entry("edited").contains("<lastmod>2026-05-06T07:08:09+00:00</lastmod>"), "{sm}");
+    assert!(
+        entry("plain").contains("<lastmod>2026-03-04T00:00:00+00:00</lastmod>"),
+        "{sm}"
+    );
+    assert!(
+        entry("edited").contains("<lastmod>2026-05-06T07:08:09+00:00</lastmod>"),
+        "{sm}"
+    );
     assert!(s.out("robots.txt").contains("Sitemap: https://jokes.test/sitemap.xml"));
 }
 
@@ -153,7 +226,12 @@ fn sitemap_lastmod_comes_from_git_history() {
     git(&["add", "."]);
     git(&["-c", "user.email=a@b", "-c", "user.name=A", "commit", "-qm", "add"]);
     s.build(&[]).ok();
-    assert!(s.out("sitemap.xml").contains("<lastmod>2026-02-03T04:05:06+00:00</lastmod>"), "{}", s.out("sitemap.xml"));
+    assert!(
+        s.out("sitemap.xml")
+            .contains("<lastmod>2026-02-03T04:05:06+00:00</lastmod>"),
+        "{}",
+        s.out("sitemap.xml")
+    );
 }
 
 #[test]
@@ -170,27 +248,54 @@ fn feeds_are_atom_limited_and_dated_by_content() {
     assert_eq!(feed.matches("<entry>").count(), 3, "feed_limit: 3");
     assert!(feed.contains("<updated>2026-11-05T00:00:00Z</updated>"), "{feed}");
     assert!(!feed.contains("/jokes/j1/"));
-    assert!(s.out("bulletins/atom.xml").contains("News &amp;amp; more"), "{}", s.out("bulletins/atom.xml"));
+    assert!(
+        s.out("bulletins/atom.xml").contains("News &amp;amp; more"),
+        "{}",
+        s.out("bulletins/atom.xml")
+    );
 }
 
 #[test]
 fn raw_html_is_sanitized_unless_the_author_may_keep_it() {
     let s = Site::new();
-    s.item("jokes/xss.md", "status: published\n", "Ha.\n\n<script>alert('x')</script>\n")
-        .item("jokes/trusted.md", "status: published\nauthor: erin\n", "Ha.\n\n<abbr title=\"Hypertext\">HT</abbr>\n");
+    s.item(
+        "jokes/xss.md",
+        "status: published\n",
+        "Ha.\n\n<script>alert('x')</script>\n",
+    )
+    .item(
+        "jokes/trusted.md",
+        "status: published\nauthor: erin\n",
+        "Ha.\n\n<abbr title=\"Hypertext\">HT</abbr>\n",
+    );
     let run = s.build(&[]).ok();
-    assert!(!s.out("jokes/xss/index.html").contains("<script>alert"), "copywriter's script must not run");
+    assert!(
+        !s.out("jokes/xss/index.html").contains("<script>alert"),
+        "copywriter's script must not run"
+    );
     assert!(s.out("jokes/xss/index.html").contains("&lt;script&gt;"));
-    assert!(run.stderr.contains("content/jokes/xss.md:9: warning[SEC001]"), "{}", run.stderr);
-    assert!(s.out("jokes/trusted/index.html").contains("<abbr title=\"Hypertext\">HT</abbr>"));
+    assert!(
+        run.stderr.contains("content/jokes/xss.md:9: warning[SEC001]"),
+        "{}",
+        run.stderr
+    );
+    assert!(s
+        .out("jokes/trusted/index.html")
+        .contains("<abbr title=\"Hypertext\">HT</abbr>"));
 }
 
 #[test]
 fn all_errors_are_reported_together_with_file_and_line() {
     let s = Site::new();
     s.joke("ok", "")
-        .write("content/jokes/typo.md", "---\ntitle: T\ndate: 2026-01-01\nauthor: alice\nreviwer: bob\n---\nx\n")
-        .write("content/jokes/who.md", "---\ntitle: T\ndate: 2026-01-01\nauthor: mallory\n---\nx\n")
+        .write(
+            "content/jokes/typo.md",
+            "---\ntitle: T\ndate: 2026-01-01\nauthor: alice\nreviwer: bob\n---\nx\n",
+        )
+        .write(
+            "content/jokes/who.md",
+            "---\ntitle: T\ndate: 2026-01-01\nauthor: mallory\n---\nx\n",
+        )
         .write("content/jokes/yaml.md", "---\ntitle: T\ntags: [a, b\n---\nx\n")
         .item("jokes/link.md", "status: published\n", "See [x](@/jokes/missing.md).\n")
         .item("jokes/dup.md", "status: published\nslug: ok\n", "x\n");
@@ -221,7 +326,12 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     s.write("content/jokes/bad.md", "---\ntitle: [unclosed\n---\n");
     assert_eq!(s.build(&[]).code, 1);
     assert_eq!(s.out("jokes/good/index.html"), before);
-    let leftovers: Vec<_> = std::fs::read_dir(s.root()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with(".public")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(s.root())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public"))
+        .collect();
     assert!(leftovers.is_empty(), "temporary folders left: {leftovers:?}");
 }
 
@@ -231,7 +341,12 @@ fn slugs_cannot_escape_the_output_folder() {
     s.joke("evil", "slug: ../../etc\n");
     let run = s.build(&[]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("content/jokes/evil.md:6:1: error[SLG001]: slug '../../etc' is not a single URL segment"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("content/jokes/evil.md:6:1: error[SLG001]: slug '../../etc' is not a single URL segment"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -241,9 +356,17 @@ fn two_builds_are_byte_identical() {
         s.joke(&format!("same-date-{i}"), "date: 2026-11-02\ntags: [cats, dogs]\n");
     }
     s.build(&[]).ok();
-    let first: Vec<(String, Vec<u8>)> = s.outputs().into_iter().map(|p| (p.clone(), std::fs::read(s.root().join("public").join(&p)).unwrap())).collect();
+    let first: Vec<(String, Vec<u8>)> = s
+        .outputs()
+        .into_iter()
+        .map(|p| (p.clone(), std::fs::read(s.root().join("public").join(&p)).unwrap()))
+        .collect();
     s.build(&[]).ok();
-    let second: Vec<(String, Vec<u8>)> = s.outputs().into_iter().map(|p| (p.clone(), std::fs::read(s.root().join("public").join(&p)).unwrap())).collect();
+    let second: Vec<(String, Vec<u8>)> = s
+        .outputs()
+        .into_iter()
+        .map(|p| (p.clone(), std::fs::read(s.root().join("public").join(&p)).unwrap()))
+        .collect();
     assert_eq!(first.len(), second.len());
     for (a, b) in first.iter().zip(&second) {
         assert!(a == b, "{} differs between builds", a.0);
@@ -255,7 +378,11 @@ fn css_is_fingerprinted_and_referenced() {
     let s = Site::new();
     s.joke("a", "");
     s.build(&[]).ok();
-    let css = s.outputs().into_iter().find(|p| p.starts_with("css/site.") && p.ends_with(".css")).expect("fingerprinted css");
+    let css = s
+        .outputs()
+        .into_iter()
+        .find(|p| p.starts_with("css/site.") && p.ends_with(".css"))
+        .expect("fingerprinted css");
     assert_ne!(css, "css/site.css");
     assert!(s.out("index.html").contains(&format!("/{css}")));
 }
@@ -271,9 +398,19 @@ fn child_theme_overrides_single_templates_and_static_files() {
     s.build(&[]).ok();
     let joke = s.out("jokes/a/index.html");
     assert!(joke.contains("BRAND Title of jokes/a.md"), "child template used");
-    assert!(joke.contains("Test") || joke.contains("<html"), "parent base.html still used");
-    assert!(!s.out("index.html").contains("BRAND"), "other templates come from the parent");
-    let css = s.outputs().into_iter().find(|p| p.starts_with("css/site.") && p.ends_with(".css")).unwrap();
+    assert!(
+        joke.contains("Test") || joke.contains("<html"),
+        "parent base.html still used"
+    );
+    assert!(
+        !s.out("index.html").contains("BRAND"),
+        "other templates come from the parent"
+    );
+    let css = s
+        .outputs()
+        .into_iter()
+        .find(|p| p.starts_with("css/site.") && p.ends_with(".css"))
+        .unwrap();
     assert_eq!(s.out(&css), "body{color:hotpink}");
 }
 
@@ -283,26 +420,47 @@ fn theme_errors_name_the_template_file() {
     s.joke("a", "");
     s.write("site.yaml", "title: T\ntheme: broken\n")
         .write("themes/broken/theme.yaml", "extends: default\n")
-        .write("themes/broken/templates/joke.html", "{% extends \"base.html\" %}\n{% block main %}\n{{ page.title \n{% endblock main %}");
+        .write(
+            "themes/broken/templates/joke.html",
+            "{% extends \"base.html\" %}\n{% block main %}\n{{ page.title \n{% endblock main %}",
+        );
     let run = s.build(&[]);
     assert_eq!(run.code, 1);
     // Tera reports an unclosed tag where it runs into the next one.
-    assert!(run.stderr.contains("themes/broken/templates/joke.html:4:1: error[TPL002]"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("themes/broken/templates/joke.html:4:1: error[TPL002]"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn special_selects_items_and_missing_template_is_an_error() {
     let s = Site::new();
     s.joke("snow", "tags: [winter]\n").joke("sun", "tags: [summer]\n");
-    s.item("specials/winter.md", "status: published\ncampaign: {starts: 2026-11-01, ends: 2027-01-01}\nselect: {tags: [winter]}\n", "Cold!\n");
+    s.item(
+        "specials/winter.md",
+        "status: published\ncampaign: {starts: 2026-11-01, ends: 2027-01-01}\nselect: {tags: [winter]}\n",
+        "Cold!\n",
+    );
     s.build(&[]).ok();
     let page = main_region(&s.out("specials/winter/index.html")).to_string();
     assert!(page.contains("/jokes/snow/") && !page.contains("/jokes/sun/"), "{page}");
     assert!(s.out("specials/winter/atom.xml").contains("/jokes/snow/"));
-    s.item("specials/winter.md", "status: published\ntemplate: specials/nope.html\nselect: {tags: [winter]}\n", "Cold!\n");
+    s.item(
+        "specials/winter.md",
+        "status: published\ntemplate: specials/nope.html\nselect: {tags: [winter]}\n",
+        "Cold!\n",
+    );
     let run = s.build(&[]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("content/specials/winter.md:6:1: error[TPL003]: template 'specials/nope.html' does not exist"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("content/specials/winter.md:6:1: error[TPL003]: template 'specials/nope.html' does not exist"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -45,7 +45,11 @@ impl Run {
 
     /// Panics with the output unless the command succeeded.
     pub fn ok(self) -> Run {
-        assert_eq!(self.code, 0, "command failed:\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "command failed:\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 }
@@ -53,9 +57,14 @@ impl Run {
 impl Site {
     /// An empty site with roles.yaml and a small site.yaml.
     pub fn new() -> Site {
-        let s = Site { dir: tempfile::tempdir().unwrap() };
+        let s = Site {
+            dir: tempfile::tempdir().unwrap(),
+        };
         s.write("roles.yaml", ROLES);
-        s.write("site.yaml", "title: Test Jokes\nbase_url: https://jokes.test\npaginate_by: 2\nfeed_limit: 3\n");
+        s.write(
+            "site.yaml",
+            "title: Test Jokes\nbase_url: https://jokes.test\npaginate_by: 2\nfeed_limit: 3\n",
+        );
         s
     }
 
@@ -91,7 +100,11 @@ impl Site {
 
     /// A published joke.
     pub fn joke(&self, slug: &str, fm: &str) -> &Site {
-        self.item(&format!("jokes/{slug}.md"), &format!("status: published\n{fm}"), &format!("The joke {slug}.\n"))
+        self.item(
+            &format!("jokes/{slug}.md"),
+            &format!("status: published\n{fm}"),
+            &format!("The joke {slug}.\n"),
+        )
     }
 
     /// Runs `punchline ARGS` in the site root.
@@ -127,7 +140,10 @@ impl Site {
     /// Every file under public/, relative, sorted.
     pub fn outputs(&self) -> Vec<String> {
         let base = self.root().join("public");
-        let mut v: Vec<String> = walk(&base).into_iter().map(|p| p.strip_prefix(&base).unwrap().to_string_lossy().into_owned()).collect();
+        let mut v: Vec<String> = walk(&base)
+            .into_iter()
+            .map(|p| p.strip_prefix(&base).unwrap().to_string_lossy().into_owned())
+            .collect();
         v.sort();
         v
     }
