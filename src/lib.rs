@@ -7,15 +7,18 @@
 //! [`build`]. [`workflow`] owns roles and the editorial states; [`cli`] maps
 //! the command line onto all of them.
 
+pub mod audit;
 pub mod build;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod content;
+pub mod deploy;
 pub mod diagnostic;
 pub mod markdown;
 pub mod output;
 pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod theme;
 pub mod workflow;

@@ -2,7 +2,7 @@
 
 use crate::build::{self, BuildOptions};
 use crate::clock::Clock;
-use crate::diagnostic::{has_errors, Diagnostic, Error, Result};
+use crate::diagnostic::{Diagnostic, Error, Result};
 use crate::output::Progress;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
@@ -125,48 +125,6 @@ impl BuildArgs {
                 Err(e)
             }
         }
-    }
-}
-
-/// Check the site.
-#[derive(Debug, Args)]
-pub struct CheckArgs {
-    #[command(flatten)]
-    model: ModelArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    format: Format,
-}
-
-impl CheckArgs {
-    /// Runs the check.
-    pub fn run(self, root: &Path) -> Result<ExitCode> {
-        let opts = self.model.options(root)?;
-        let diags = build::check(&opts)?;
-        let failed = has_errors(&diags);
-        match self.format {
-            Format::Json => println!("{}", serde_json::to_string_pretty(&diags).expect("plain data")),
-            Format::Text => {
-                super::print_diagnostics(&diags);
-                let errors = diags.iter().filter(|d| d.is_error()).count();
-                eprintln!(
-                    "{} error{}, {} warning{}",
-                    errors,
-                    plural(errors),
-                    diags.len() - errors,
-                    plural(diags.len() - errors)
-                );
-            }
-        }
-        Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
     }
 }
 

@@ -7,8 +7,14 @@
 //! Exit codes: 0 success; 1 the input has errors (diagnostics printed);
 //! 2 the command could not run (bad arguments, unreadable files).
 
+mod audit;
 mod build;
+mod check;
+mod deploy;
 mod init;
+mod serve;
+mod theme;
+mod workflow;
 
 use crate::diagnostic::{Diagnostic, Error};
 use clap::{Parser, Subcommand};
@@ -33,9 +39,21 @@ pub enum Command {
     /// Build the site into public/.
     Build(build::BuildArgs),
     /// Check content, roles.yaml, site.yaml and the theme; write nothing.
-    Check(build::CheckArgs),
+    Check(check::CheckArgs),
     /// Create a new site in DIR that builds at once.
     Init(init::InitArgs),
+    /// Serve the site locally, rebuild on every change, reload the browser.
+    Serve(serve::ServeArgs),
+    /// Keyword and SEO audit of the site.
+    Audit(audit::AuditArgs),
+    /// Upload the built site to a target (folder or S3-compatible bucket).
+    Deploy(deploy::DeployArgs),
+    /// Theme tooling.
+    #[command(subcommand)]
+    Theme(theme::ThemeCommand),
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    Workflow(workflow::WorkflowCommand),
 }
 
 /// Parses the command line and runs the command.
@@ -46,6 +64,11 @@ pub fn main() -> ExitCode {
         Command::Build(a) => a.run(&root),
         Command::Check(a) => a.run(&root),
         Command::Init(a) => a.run(),
+        Command::Serve(a) => a.run(&root),
+        Command::Audit(a) => a.run(&root),
+        Command::Deploy(a) => a.run(&root),
+        Command::Theme(c) => c.run(&root),
+        Command::Workflow(c) => c.run(&root),
     };
     match result {
         Ok(code) => code,

@@ -1,4 +1,7 @@
 //! Integration tests: real sites in temporary folders, built by the real binary.
 
+mod audit;
 mod build;
+mod deploy;
 mod support;
+mod workflow;

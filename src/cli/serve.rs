@@ -1,0 +1,17 @@
+//! `punchline serve`.
+
+use crate::diagnostic::{Error, Result};
+use clap::Args;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Not written yet.
+#[derive(Debug, Args)]
+pub struct ServeArgs {}
+
+impl ServeArgs {
+    /// Runs the command.
+    pub fn run(self, _root: &Path) -> Result<ExitCode> {
+        Err(Error::Usage("'serve' is not available yet".into()))
+    }
+}

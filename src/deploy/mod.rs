@@ -1,0 +1,2 @@
+//! Deploy: compare the build's manifest with the target's, plan, then apply
+//! (issue: deploy). Not written yet.

@@ -1,0 +1,1 @@
+//! `punchline audit` tests (not written yet).

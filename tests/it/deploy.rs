@@ -1,0 +1,1 @@
+//! `punchline deploy` tests (not written yet).

@@ -1,0 +1,1 @@
+//! `punchline workflow` tests (not written yet).
