@@ -16,6 +16,7 @@ use crate::theme::Theme;
 use crate::workflow::roles::{Permission, Roles};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// What to build and how.
@@ -110,9 +111,9 @@ fn render_pages(
     roles: &Roles,
     git_dates: &std::collections::HashMap<PathBuf, jiff::Timestamp>,
     keep_text: bool,
-) -> (Vec<Page>, Vec<Diagnostic>) {
+) -> (Vec<Arc<Page>>, Vec<Diagnostic>) {
     let resolve = |rel: &str| routes.resolve_rel(rel);
-    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = docs
+    let results: Vec<(Option<Arc<Page>>, Vec<Diagnostic>)> = docs
         .into_par_iter()
         .enumerate()
         .map(|(i, mut doc)| {
@@ -144,10 +145,8 @@ fn render_pages(
                 visibility,
                 lastmod,
                 author_name,
-                newer: None,
-                older: None,
             };
-            (Some(page), diags)
+            (Some(Arc::new(page)), diags)
         })
         .collect();
     let mut pages = Vec::with_capacity(results.len());

@@ -19,6 +19,7 @@ use crate::markdown::Rendered;
 use jiff::Timestamp;
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// Index into [`Site::pages`].
 pub type PageId = usize;
@@ -38,10 +39,6 @@ pub struct Page {
     pub lastmod: When,
     /// The author's display name.
     pub author_name: String,
-    /// The next newer page of the same section.
-    pub newer: Option<PageId>,
-    /// The next older page of the same section.
-    pub older: Option<PageId>,
 }
 
 impl Page {
@@ -129,8 +126,13 @@ pub struct Site {
     pub now: Timestamp,
     /// Whether this is a preview build.
     pub preview: bool,
-    /// Every shown page.
-    pub pages: Vec<Page>,
+    /// Every shown page. Pages are shared (`Arc`) so the dev server can
+    /// build a new site after an edit without copying the unchanged ones.
+    pub pages: Vec<Arc<Page>>,
+    /// Per page: the next newer page of the same section.
+    pub newer: Vec<Option<PageId>>,
+    /// Per page: the next older page of the same section.
+    pub older: Vec<Option<PageId>>,
     /// Jokes, newest first.
     pub jokes: Vec<PageId>,
     /// Bulletins, newest first.
@@ -187,17 +189,23 @@ pub fn pager_url(base: &str, n: usize) -> String {
 impl Site {
     /// Assembles the site from shown pages. Reports specials that select
     /// nothing.
-    pub fn new(config: SiteConfig, now: Timestamp, preview: bool, mut pages: Vec<Page>) -> (Site, Vec<Diagnostic>) {
+    pub fn new(config: SiteConfig, now: Timestamp, preview: bool, pages: Vec<Arc<Page>>) -> (Site, Vec<Diagnostic>) {
         let mut diags = Vec::new();
-        let by_kind = |pages: &[Page], kind: Kind| -> Vec<PageId> {
+        let by_kind = |pages: &[Arc<Page>], kind: Kind| -> Vec<PageId> {
             let mut ids: Vec<PageId> = (0..pages.len()).filter(|&i| pages[i].doc.kind == kind).collect();
             ids.sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
             ids
         };
         let jokes = by_kind(&pages, Kind::Joke);
         let bulletins = by_kind(&pages, Kind::Bulletin);
-        link_neighbours(&mut pages, &jokes);
-        link_neighbours(&mut pages, &bulletins);
+        let mut newer = vec![None; pages.len()];
+        let mut older = vec![None; pages.len()];
+        for order in [&jokes, &bulletins] {
+            for (i, &id) in order.iter().enumerate() {
+                newer[id] = i.checked_sub(1).map(|j| order[j]);
+                older[id] = order.get(i + 1).copied();
+            }
+        }
         let mut plain_pages = by_kind(&pages, Kind::Page);
         plain_pages.sort_by(|&a, &b| pages[a].doc.path.cmp(&pages[b].doc.path));
         let tags = taxonomy(&pages, &jokes, &bulletins, TaxonomyKind::Tags);
@@ -225,6 +233,8 @@ impl Site {
             now,
             preview,
             pages,
+            newer,
+            older,
             jokes,
             bulletins,
             plain_pages,
@@ -263,14 +273,8 @@ fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
         .then_with(|| a.doc.path.cmp(&b.doc.path))
 }
 
-fn link_neighbours(pages: &mut [Page], order: &[PageId]) {
-    for (i, &id) in order.iter().enumerate() {
-        pages[id].newer = i.checked_sub(1).map(|j| order[j]);
-        pages[id].older = order.get(i + 1).copied();
-    }
-}
 
-fn taxonomy(pages: &[Page], jokes: &[PageId], bulletins: &[PageId], kind: TaxonomyKind) -> Taxonomy {
+fn taxonomy(pages: &[Arc<Page>], jokes: &[PageId], bulletins: &[PageId], kind: TaxonomyKind) -> Taxonomy {
     let mut terms: BTreeMap<String, Term> = BTreeMap::new();
     let mut ordered: Vec<PageId> = jokes.iter().chain(bulletins).copied().collect();
     ordered.sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
@@ -302,7 +306,7 @@ fn taxonomy(pages: &[Page], jokes: &[PageId], bulletins: &[PageId], kind: Taxono
     }
 }
 
-fn select(pages: &[Page], jokes: &[PageId], bulletins: &[PageId], special: PageId) -> Vec<PageId> {
+fn select(pages: &[Arc<Page>], jokes: &[PageId], bulletins: &[PageId], special: PageId) -> Vec<PageId> {
     let Some(sp) = &pages[special].doc.meta.special else {
         return Vec::new();
     };
@@ -345,7 +349,7 @@ fn select(pages: &[Page], jokes: &[PageId], bulletins: &[PageId], special: PageI
     items
 }
 
-fn headlines(pages: &[Page], bulletins: &[PageId], n: usize) -> Vec<PageId> {
+fn headlines(pages: &[Arc<Page>], bulletins: &[PageId], n: usize) -> Vec<PageId> {
     let pinned = bulletins.iter().filter(|&&b| pages[b].doc.meta.pinned);
     let rest = bulletins.iter().filter(|&&b| !pages[b].doc.meta.pinned);
     pinned.chain(rest).take(n).copied().collect()

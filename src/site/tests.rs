@@ -2,6 +2,7 @@ use super::*;
 use crate::content::parse_document;
 use crate::workflow::roles::Roles;
 use std::path::Path;
+use std::sync::Arc;
 
 fn roles() -> Roles {
     Roles::parse(
@@ -112,18 +113,16 @@ fn duplicate_and_reserved_urls() {
     assert!(text[1].contains("URL002"), "{text:?}");
 }
 
-fn page(d: Document) -> Page {
+fn page(d: Document) -> Arc<Page> {
     let url = routes::url_of(d.kind, &d.slug);
-    Page {
+    Arc::new(Page {
         lastmod: d.meta.date,
         doc: d,
         rendered: Rendered::default(),
         url,
         visibility: Visibility::Live,
         author_name: "A".into(),
-        newer: None,
-        older: None,
-    }
+    })
 }
 
 #[test]
@@ -156,8 +155,8 @@ fn sections_taxonomies_specials_and_headlines() {
     ];
     let (site, d) = Site::new(SiteConfig::default(), now(), false, pages);
     assert_eq!(site.jokes, vec![1, 0], "newest first");
-    assert_eq!(site.pages[1].older, Some(0));
-    assert_eq!(site.pages[0].newer, Some(1));
+    assert_eq!(site.older[1], Some(0));
+    assert_eq!(site.newer[0], Some(1));
     let tag = site.tags.term("dad-jokes").unwrap();
     assert_eq!(tag.name, "dad-jokes", "the newest page's spelling names the term");
     assert_eq!(tag.pages, vec![1, 0]);

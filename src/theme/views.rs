@@ -346,8 +346,8 @@ pub fn item<'a>(site: &'a Site, id: PageId, full: bool) -> ItemView<'a> {
         expires_human: m.expires.map(|e| e.human()),
         preview: p.visibility == Visibility::Preview,
         status: m.status.name(),
-        newer: link(p.newer),
-        older: link(p.older),
+        newer: link(site.newer[id]),
+        older: link(site.older[id]),
     }
 }
 
