@@ -5,7 +5,7 @@
 //! collected; the build fails once, reporting all of them, before anything
 //! is written. Warnings are returned with the result.
 
-use crate::clock::{Clock, When};
+use crate::clock::{Clock, StageTimer, When};
 use crate::config::SiteConfig;
 use crate::content::{self, Document};
 use crate::diagnostic::{has_errors, sort, Diagnostic, Error, Result};
@@ -15,6 +15,7 @@ use crate::site::{Page, Routes, Site};
 use crate::theme::Theme;
 use crate::workflow::roles::{Permission, Roles};
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -82,7 +83,7 @@ impl BuildReport {
 /// Loads and checks everything up to the site model. Problems are in
 /// `Loaded::diags`; the site is built from whatever parsed.
 pub fn load(opts: &BuildOptions) -> Result<Loaded> {
-    let t = Timer::start();
+    let t = StageTimer::start();
     let mut diags = Vec::new();
     let config = SiteConfig::load(&opts.root, &mut diags)?;
     let roles = Roles::load(&opts.root, &mut diags)?;
@@ -109,45 +110,13 @@ fn render_pages(
     docs: Vec<Document>,
     routes: &Routes,
     roles: &Roles,
-    git_dates: &std::collections::HashMap<PathBuf, jiff::Timestamp>,
+    git_dates: &HashMap<PathBuf, jiff::Timestamp>,
     keep_text: bool,
 ) -> (Vec<Arc<Page>>, Vec<Diagnostic>) {
-    let resolve = |rel: &str| routes.resolve_rel(rel);
     let results: Vec<(Option<Arc<Page>>, Vec<Diagnostic>)> = docs
         .into_par_iter()
         .enumerate()
-        .map(|(i, mut doc)| {
-            let visibility = routes.visibility[i];
-            if !visibility.shown() {
-                return (None, Vec::new());
-            }
-            let body = std::mem::take(&mut doc.body);
-            let opts = RenderOptions {
-                path: &doc.path,
-                body_line: doc.body_line,
-                allow_raw_html: roles.role_can(&doc.role, Permission::RawHtml),
-                keep_text,
-                resolve: &resolve,
-            };
-            let (rendered, diags) = markdown::render(&body, &opts);
-            let lastmod = doc
-                .meta
-                .updated
-                .or_else(|| git_dates.get(&doc.path).map(|&ts| When::at(ts)))
-                .unwrap_or(doc.meta.date);
-            let author_name = roles
-                .member(&doc.meta.author)
-                .map_or_else(|| doc.meta.author.clone(), |m| m.name.clone());
-            let page = Page {
-                url: routes.urls[i].clone(),
-                doc,
-                rendered,
-                visibility,
-                lastmod,
-                author_name,
-            };
-            (Some(Arc::new(page)), diags)
-        })
+        .map(|(i, doc)| render_page(doc, i, routes, roles, git_dates, keep_text))
         .collect();
     let mut pages = Vec::with_capacity(results.len());
     let mut diags = Vec::new();
@@ -156,6 +125,49 @@ fn render_pages(
         diags.append(&mut d);
     }
     (pages, diags)
+}
+
+/// Turns document `i` (of the list `routes` was made from) into a page, or
+/// `None` when it is hidden. Its body is consumed.
+pub fn render_page(
+    mut doc: Document,
+    i: usize,
+    routes: &Routes,
+    roles: &Roles,
+    git_dates: &HashMap<PathBuf, jiff::Timestamp>,
+    keep_text: bool,
+) -> (Option<Arc<Page>>, Vec<Diagnostic>) {
+    let visibility = routes.visibility[i];
+    if !visibility.shown() {
+        return (None, Vec::new());
+    }
+    let body = std::mem::take(&mut doc.body);
+    let resolve = |rel: &str| routes.resolve_rel(rel);
+    let opts = RenderOptions {
+        path: &doc.path,
+        body_line: doc.body_line,
+        allow_raw_html: roles.role_can(&doc.role, Permission::RawHtml),
+        keep_text,
+        resolve: &resolve,
+    };
+    let (rendered, diags) = markdown::render(&body, &opts);
+    let lastmod = doc
+        .meta
+        .updated
+        .or_else(|| git_dates.get(&doc.path).map(|&ts| When::at(ts)))
+        .unwrap_or(doc.meta.date);
+    let author_name = roles
+        .member(&doc.meta.author)
+        .map_or_else(|| doc.meta.author.clone(), |m| m.name.clone());
+    let page = Page {
+        url: routes.urls[i].clone(),
+        doc,
+        rendered,
+        visibility,
+        lastmod,
+        author_name,
+    };
+    (Some(Arc::new(page)), diags)
 }
 
 /// Builds the site into `opts.output`, atomically. On any error nothing is
@@ -169,7 +181,7 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
         Some(t) if !has_errors(&diags) => t,
         _ => return Err(Error::Diagnostics(diags)),
     };
-    let t = Timer::start();
+    let t = StageTimer::start();
     let staging = Staging::new(&opts.output)?;
     let sink = DirSink::new(staging.path());
     let written =
@@ -210,29 +222,6 @@ pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
     }
     sort(&mut diags);
     Ok(diags)
-}
-
-/// Stage timings on stderr when PUNCHLINE_TIMINGS is set (for profiling).
-struct Timer {
-    last: std::cell::Cell<Instant>,
-    on: bool,
-}
-
-impl Timer {
-    fn start() -> Self {
-        Self {
-            last: std::cell::Cell::new(Instant::now()),
-            on: std::env::var_os("PUNCHLINE_TIMINGS").is_some(),
-        }
-    }
-
-    fn lap(&self, stage: &str) {
-        if self.on {
-            let now = Instant::now();
-            eprintln!("[timings] {stage}: {} ms", (now - self.last.get()).as_millis());
-            self.last.set(now);
-        }
-    }
 }
 
 /// Discards output (used by `check`, which renders only to find errors).

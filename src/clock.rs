@@ -113,6 +113,31 @@ impl Serialize for When {
     }
 }
 
+/// Stage timings on stderr when PUNCHLINE_TIMINGS is set (for profiling).
+pub struct StageTimer {
+    last: std::cell::Cell<std::time::Instant>,
+    on: bool,
+}
+
+impl StageTimer {
+    /// Starts timing.
+    pub fn start() -> Self {
+        Self {
+            last: std::cell::Cell::new(std::time::Instant::now()),
+            on: std::env::var_os("PUNCHLINE_TIMINGS").is_some(),
+        }
+    }
+
+    /// Prints the time since the last lap, labelled `stage`.
+    pub fn lap(&self, stage: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            eprintln!("[timings] {stage}: {} ms", (now - self.last.get()).as_millis());
+            self.last.set(now);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

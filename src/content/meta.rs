@@ -48,7 +48,7 @@ pub const SEO_FIELDS: &[&str] = &[
 const SPECIAL_ONLY: &[&str] = &["campaign", "hero", "select"];
 
 /// The `seo:` block.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Seo {
     /// `<title>`; falls back to the item's title.
     pub title: Option<String>,
@@ -67,7 +67,7 @@ pub struct Seo {
 }
 
 /// One reviewer verdict in `review.log`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ReviewEntry {
     /// When.
     pub at: When,
@@ -80,7 +80,7 @@ pub struct ReviewEntry {
 }
 
 /// The `review:` block.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Review {
     /// Who is asked.
     pub reviewers: Vec<String>,
@@ -89,7 +89,7 @@ pub struct Review {
 }
 
 /// One transition in `history`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct HistoryEntry {
     /// When.
     pub at: When,
@@ -106,7 +106,7 @@ pub struct HistoryEntry {
 }
 
 /// Sort order of a special's selection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum SortOrder {
     /// Newest first.
@@ -119,7 +119,7 @@ pub enum SortOrder {
 }
 
 /// A special's `select:` query.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Select {
     /// Tags to match.
     pub tags: Vec<String>,
@@ -140,7 +140,7 @@ pub struct Select {
 }
 
 /// A special's hero banner.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Hero {
     /// Image path.
     pub image: Option<String>,
@@ -151,7 +151,7 @@ pub struct Hero {
 }
 
 /// The fields only special landing pages have.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct SpecialMeta {
     /// Campaign start (inclusive).
     pub starts: Option<When>,
@@ -164,7 +164,7 @@ pub struct SpecialMeta {
 }
 
 /// A content file's front matter, typed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Meta {
     /// Title.
     pub title: String,

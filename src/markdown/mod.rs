@@ -50,7 +50,7 @@ pub enum Target {
 }
 
 /// A heading, for the table of contents and audits.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Heading {
     /// 1 to 6.
     pub level: u8,
@@ -99,6 +99,9 @@ pub struct Rendered {
     pub links: Vec<Link>,
     /// Images in order.
     pub images: Vec<Image>,
+    /// The `@/` paths the body links to (`jokes/x.md`), so a change of
+    /// their URL can re-render this body.
+    pub link_targets: Vec<String>,
 }
 
 const MORE_MARKER: &str = "<!-- more -->";
@@ -230,6 +233,7 @@ impl Renderer<'_, '_> {
     fn link_url(&mut self, dest: &str, line: usize, is_link: bool) -> String {
         if let Some(target) = dest.strip_prefix("@/") {
             let (path, frag) = target.split_once('#').map_or((target, ""), |(p, f)| (p, f));
+            self.out.link_targets.push(path.to_string());
             let found = match (self.opts.resolve)(path) {
                 Target::Found(url) => Some(url),
                 Target::Hidden { url, why } => {

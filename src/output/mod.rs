@@ -202,7 +202,7 @@ pub fn write_manifest(sink: &dyn Sink, manifest: &Manifest) -> Result<()> {
 
 /// Copies `root/static/**` as is; generated files win over a static file of
 /// the same path.
-fn copy_site_static(root: &Path, files: &mut BTreeMap<String, FileRecord>, sink: &dyn Sink) -> Result<()> {
+pub fn copy_site_static(root: &Path, files: &mut BTreeMap<String, FileRecord>, sink: &dyn Sink) -> Result<()> {
     let dir = root.join("static");
     if !dir.is_dir() {
         return Ok(());

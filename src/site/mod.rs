@@ -273,7 +273,6 @@ fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
         .then_with(|| a.doc.path.cmp(&b.doc.path))
 }
 
-
 fn taxonomy(pages: &[Arc<Page>], jokes: &[PageId], bulletins: &[PageId], kind: TaxonomyKind) -> Taxonomy {
     let mut terms: BTreeMap<String, Term> = BTreeMap::new();
     let mut ordered: Vec<PageId> = jokes.iter().chain(bulletins).copied().collect();

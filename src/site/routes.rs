@@ -14,7 +14,7 @@ use jiff::Timestamp;
 use std::collections::HashMap;
 
 /// Whether a document is in this build's output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Visibility {
     /// On the live site.

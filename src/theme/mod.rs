@@ -10,6 +10,7 @@
 //! Invariant: templates receive only the typed views of [`views`] and the
 //! `asset()` function, which maps a static path to its fingerprinted URL.
 
+pub mod deps;
 pub mod views;
 
 use crate::diagnostic::{Diagnostic, Error, Result};
@@ -56,6 +57,8 @@ pub struct Theme {
     pub statics: BTreeMap<String, StaticFile>,
     /// Template name -> its text (to locate render errors).
     sources: BTreeMap<String, String>,
+    /// Template name -> hash of it and all it pulls in (see [`deps`]).
+    pub closure_hashes: BTreeMap<String, u64>,
 }
 
 impl std::fmt::Debug for Theme {
@@ -142,7 +145,8 @@ impl Theme {
         }
         let template_files: BTreeMap<String, PathBuf> =
             sources.iter().map(|(n, (p, _))| (n.clone(), p.clone())).collect();
-        let sources = sources.into_iter().map(|(n, (_, t))| (n, t)).collect();
+        let sources: BTreeMap<String, String> = sources.into_iter().map(|(n, (_, t))| (n, t)).collect();
+        let closure_hashes = deps::closure_hashes(&sources);
         for req in REQUIRED {
             if !template_files.contains_key(*req) {
                 diags.push(
@@ -164,6 +168,7 @@ impl Theme {
             template_files,
             statics,
             sources,
+            closure_hashes,
         })
     }
 
@@ -194,6 +199,18 @@ impl Theme {
         }
         ctx.insert("cached", &cached);
         Ok(ctx)
+    }
+
+    /// Serves static files under their own names (the dev server): a CSS
+    /// edit then changes only the stylesheet, not the URL every page links,
+    /// so the browser can swap it in without re-rendering any page.
+    pub fn without_fingerprints(mut self) -> Theme {
+        for (rel, file) in self.statics.iter_mut() {
+            file.output = rel.clone();
+        }
+        let assets = self.statics.keys().map(|k| (k.clone(), format!("/{k}"))).collect();
+        self.tera.register_function("asset", AssetFn { assets });
+        self
     }
 
     /// Whether the theme has template `name`.

@@ -3,5 +3,6 @@
 mod audit;
 mod build;
 mod deploy;
+mod serve;
 mod support;
 mod workflow;
