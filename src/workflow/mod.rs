@@ -4,7 +4,18 @@
 //! decisions, state transitions and edits of front matter fields. Invariant:
 //! this is the only module that writes under content/.
 
+pub mod act;
+pub mod actor;
+pub mod board;
+pub mod edit;
+pub mod files;
+pub mod git;
+pub mod machine;
+pub mod new;
+pub mod policy;
 pub mod roles;
+pub mod sarif;
+pub mod schedule;
 
 use serde::Serialize;
 use std::fmt;
