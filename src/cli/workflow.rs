@@ -151,15 +151,15 @@ pub struct NewArgs {
 /// A state, for filters.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum StateArg {
-    /// draft
+    /// Being written.
     Draft,
-    /// review
+    /// Waiting for a reviewer.
     Review,
-    /// approved
+    /// Approved, not yet published.
     Approved,
-    /// published
+    /// Published (live, or scheduled).
     Published,
-    /// archived
+    /// Taken off the site.
     Archived,
 }
 

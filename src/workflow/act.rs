@@ -143,7 +143,7 @@ fn plan(ctx: &Context, doc: &Document, req: &Request) -> std::result::Result<(Ve
     let Some(to) = machine::next(from, action) else {
         let needs: Vec<&str> = action.starts_from().into_iter().map(Status::name).collect();
         let msg = format!(
-            "cannot {} an item that is {from} ({action} needs: {})",
+            "cannot {} an item whose status is {from} ({action} needs status {})",
             doing(action),
             needs.join(" or ")
         );

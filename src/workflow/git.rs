@@ -14,11 +14,13 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-/// One changed file in a commit (renames are a delete plus an add).
+/// One changed file in a commit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileChange {
     /// Path from the site root, `/` separators.
     pub path: String,
+    /// The old path when git found a rename.
+    pub renamed_from: Option<String>,
     /// Blob id before the commit; `None` when the file is new.
     pub old: Option<String>,
     /// Blob id after the commit; `None` when the file was deleted.
@@ -91,7 +93,7 @@ pub fn commits(root: &Path, since: &str) -> Result<Vec<Commit>> {
             "log",
             "--reverse",
             "--no-merges",
-            "--no-renames",
+            "--find-renames",
             "--no-abbrev",
             "--raw",
             "-z",
@@ -106,7 +108,8 @@ pub fn commits(root: &Path, since: &str) -> Result<Vec<Commit>> {
 }
 
 /// Parses `git log --raw -z --format=%x01%H%x00%ae`: `\x01sha`, `email`,
-/// then pairs of `:modes shas status` and `path` tokens.
+/// then `:modes shas status` tokens, each followed by its path (two paths,
+/// old and new, for a rename).
 fn parse_log(bytes: &[u8]) -> Vec<Commit> {
     let mut commits: Vec<Commit> = Vec::new();
     let mut tokens = bytes
@@ -122,8 +125,16 @@ fn parse_log(bytes: &[u8]) -> Vec<Commit> {
                 files: Vec::new(),
             });
         } else if let Some(meta) = tok.strip_prefix(':') {
-            let path = tokens.next().unwrap_or_default();
             let f: Vec<&str> = meta.split_whitespace().collect();
+            let first = tokens.next().unwrap_or_default();
+            // Renames and copies name two paths: old, then new.
+            let (path, renamed_from) = match f.get(4) {
+                Some(st) if st.starts_with('R') || st.starts_with('C') => (
+                    tokens.next().unwrap_or_default(),
+                    Some(first).filter(|_| st.starts_with('R')),
+                ),
+                _ => (first, None),
+            };
             let (Some(commit), [old_mode, new_mode, old, new, _status]) = (commits.last_mut(), f.as_slice()) else {
                 continue;
             };
@@ -134,6 +145,7 @@ fn parse_log(bytes: &[u8]) -> Vec<Commit> {
             let blob = |mode: &str, id: &str| (!mode.chars().all(|c| c == '0')).then(|| id.to_string());
             commit.files.push(FileChange {
                 path,
+                renamed_from,
                 old: blob(old_mode, old),
                 new: blob(new_mode, new),
             });
@@ -189,7 +201,7 @@ mod tests {
         let a = "a".repeat(40);
         let b = "b".repeat(40);
         let log = format!(
-            "\u{1}{a}\0x@y\0\n:100644 100644 {a} {b} M\0content/jokes/a.md\0:000000 100644 {z} {b} A\0site.yaml\0\u{1}{b}\0z@y\0\n:100644 000000 {a} {z} D\0themes/t/x.html\0:160000 160000 {a} {b} M\0vendor\0"
+            "\u{1}{a}\0x@y\0\n:100644 100644 {a} {b} M\0content/jokes/a.md\0:000000 100644 {z} {b} A\0site.yaml\0\u{1}{b}\0z@y\0\n:100644 000000 {a} {z} D\0themes/t/x.html\0:160000 160000 {a} {b} M\0vendor\0:100644 100644 {a} {b} R090\0content/jokes/old.md\0content/jokes/new.md\0"
         );
         let c = parse_log(log.as_bytes());
         assert_eq!(c.len(), 2);
@@ -200,17 +212,21 @@ mod tests {
             vec![
                 FileChange {
                     path: "content/jokes/a.md".into(),
+                    renamed_from: None,
                     old: Some(a.clone()),
                     new: Some(b.clone())
                 },
                 FileChange {
                     path: "site.yaml".into(),
+                    renamed_from: None,
                     old: None,
                     new: Some(b.clone())
                 },
             ]
         );
-        assert_eq!(c[1].files.len(), 1);
+        assert_eq!(c[1].files.len(), 2);
         assert_eq!(c[1].files[0].new, None);
+        assert_eq!(c[1].files[1].path, "content/jokes/new.md");
+        assert_eq!(c[1].files[1].renamed_from.as_deref(), Some("content/jokes/old.md"));
     }
 }

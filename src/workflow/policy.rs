@@ -5,7 +5,7 @@
 //! Each commit is judged by its author's email mapped to a member, against
 //! roles.yaml as it was before that commit (so a branch cannot grant itself
 //! permissions: a change to roles.yaml needs `config` under the old rules,
-//! and applies to later commits only). The rules are the permission table
+//! and applies to later commits only if its author had `config`). The rules are the permission table
 //! in docs/workflow.md; the git access is in [`super::git`].
 
 use super::actor::refusal;
@@ -164,16 +164,29 @@ pub fn check_range(root: &Path, since: &str) -> Result<Report> {
         let member = roles.member_by_email(&c.email).cloned();
         for f in &c.files {
             let (old, new) = (text(&f.old), text(&f.new));
-            let j = Judge {
-                roles: &roles,
-                commit: c,
-                member: member.as_ref(),
-                file: &f.path,
-                out: Vec::new(),
+            let mut judge = |file: &str, old: Option<&str>, new: Option<&str>, moved: bool| {
+                let j = Judge {
+                    roles: &roles,
+                    commit: c,
+                    member: member.as_ref(),
+                    file,
+                    moved,
+                    out: Vec::new(),
+                };
+                violations.extend(j.file(old, new, &mut last_good));
             };
-            violations.extend(j.file(old.as_deref(), new.as_deref(), &mut last_good));
+            match &f.renamed_from {
+                // A move to another area is a delete there and an add here.
+                Some(from) if area(from) != area(&f.path) => {
+                    judge(from, old.as_deref(), None, false);
+                    judge(&f.path, None, new.as_deref(), false);
+                }
+                moved => judge(&f.path, old.as_deref(), new.as_deref(), moved.is_some()),
+            }
         }
-        if let Some(f) = c.files.iter().find(|f| f.path == "roles.yaml") {
+        // A change to roles.yaml takes effect only when its author could make it.
+        let allowed = member.as_ref().is_some_and(|m| roles.member_can(m, Permission::Config));
+        if let Some(f) = c.files.iter().find(|f| f.path == "roles.yaml" && allowed) {
             let mut diags = Vec::new();
             let next = Roles::parse(&text(&f.new).unwrap_or_default(), Path::new("roles.yaml"), &mut diags);
             if !has_errors(&diags) {
@@ -194,6 +207,8 @@ struct Judge<'a> {
     commit: &'a Commit,
     member: Option<&'a Member>,
     file: &'a str,
+    /// The file was renamed (within its area) by this commit.
+    moved: bool,
     out: Vec<Violation>,
 }
 
@@ -336,6 +351,13 @@ impl Judge<'_> {
                     }
                 }
                 _ => self.need(wperm, line, &key, wdoing),
+            }
+        }
+        if self.moved {
+            // A new file name is a new URL.
+            self.need(wperm, 1, "file", wdoing);
+            if !special && !owner.is_empty() && owner != m.id {
+                self.need(Permission::Review, 1, "file", &format!("move {owner}'s item"));
             }
         }
         let old_body = old_side.as_ref().map_or("", |s| s.body);
@@ -486,6 +508,24 @@ impl Judge<'_> {
                 self.push(line, field, "entry-author", msg);
             }
         }
+    }
+}
+
+/// Which rules a path falls under: files moved within one area are judged
+/// as edits.
+fn area(path: &str) -> &'static str {
+    if path.starts_with("themes/") {
+        "theme"
+    } else if path == "site.yaml" {
+        "site.yaml"
+    } else if path == "roles.yaml" {
+        "roles.yaml"
+    } else if path.starts_with("content/specials/") {
+        "specials"
+    } else if path.starts_with("content/") {
+        "content"
+    } else {
+        "other"
     }
 }
 

@@ -27,6 +27,7 @@ fn judge(email: &str, file: &str, old: Option<&str>, new: Option<&str>) -> Vec<V
         commit: &commit,
         member: roles.member_by_email(email),
         file,
+        moved: false,
         out: Vec::new(),
     };
     j.file(old, new, &mut HashMap::new())
