@@ -206,3 +206,33 @@ fn scalars_are_quoted_only_when_needed() {
     assert_eq!(scalar("say \"hi\"\n"), "\"say \\\"hi\\\"\\n\"");
     assert_eq!(scalar(""), "\"\"");
 }
+
+#[test]
+fn every_demo_file_takes_every_kind_of_edit() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let mut n = 0;
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        if !entry.path().to_string_lossy().ends_with(".md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let changes = [
+            set("status", "archived"),
+            set("publish_at", "2026-12-01T09:00:00Z"),
+            set("assignee", "li"),
+            set("due", "2026-12-02"),
+            review("fine"),
+            history("archive", "published", "archived"),
+        ];
+        let out = apply(&text, &changes).unwrap_or_else(|e| panic!("{}: {e}", entry.path().display()));
+        // Every old line is still there, in order.
+        let mut new_lines = out.lines();
+        let owned = ["status:", "publish_at:", "assignee:", "due:"];
+        for old in text.lines().filter(|l| !owned.iter().any(|k| l.starts_with(k))) {
+            assert!(new_lines.any(|l| l == old), "{}: lost {old:?}", entry.path().display());
+        }
+        n += 1;
+    }
+    assert!(n > 50, "{n} files");
+}

@@ -301,6 +301,12 @@ impl Judge<'_> {
             self.deleted(m, wperm, old.and_then(|t| side(t).ok()));
             return;
         };
+        // The last version that parsed stands in for an old version that
+        // does not (a file broken in one commit and fixed in a later one).
+        let parsed_old = old.map(side);
+        if let (Some(Ok(_)), Some(t)) = (&parsed_old, old) {
+            last_good.insert(self.file.to_string(), t.to_string());
+        }
         let new_side = match side(new) {
             Ok(s) => s,
             Err((msg, line)) => {
@@ -309,13 +315,18 @@ impl Judge<'_> {
                 return;
             }
         };
-        let good_before = old.filter(|t| side(t).is_ok()).map(str::to_string);
-        let old_text = good_before.or_else(|| old.and_then(|_| last_good.get(self.file).cloned()));
+        let fallback = match parsed_old {
+            Some(Err(_)) => last_good.get(self.file).cloned(),
+            _ => None,
+        };
+        let old_side = match parsed_old {
+            Some(Ok(s)) => Some(s),
+            _ => fallback.as_deref().and_then(|t| side(t).ok()),
+        };
         last_good.insert(self.file.to_string(), new.to_string());
         // A new file may bring its first seo block; a file whose old version
         // cannot be read may not.
         let seo_free = old.is_none();
-        let old_side = old_text.as_deref().and_then(|t| side(t).ok());
         let empty = Node {
             value: Value::Map(Vec::new()),
             line: 0,

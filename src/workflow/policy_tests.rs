@@ -16,6 +16,17 @@ fn roles() -> Roles {
 }
 
 fn judge(email: &str, file: &str, old: Option<&str>, new: Option<&str>) -> Vec<Violation> {
+    judge_in(&mut HashMap::new(), email, file, old, new)
+}
+
+/// Like [`judge`], with the memory of earlier commits of the range.
+fn judge_in(
+    last_good: &mut HashMap<String, String>,
+    email: &str,
+    file: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> Vec<Violation> {
     let roles = roles();
     let commit = Commit {
         sha: "0123456789abcdef".into(),
@@ -30,7 +41,7 @@ fn judge(email: &str, file: &str, old: Option<&str>, new: Option<&str>) -> Vec<V
         moved: false,
         out: Vec::new(),
     };
-    j.file(old, new, &mut HashMap::new())
+    j.file(old, new, last_good)
 }
 
 /// `rule field line` of each violation.
@@ -222,4 +233,37 @@ fn unknown_authors_unreadable_files_and_deletions() {
     assert_eq!(rules(&v), ["needs-archive file 1"]);
     let own = JOKE.replace("author: bob", "author: alice");
     assert!(judge("alice@example.com", "content/jokes/cat.md", Some(&own), None).is_empty());
+}
+
+#[test]
+fn a_file_broken_and_fixed_is_judged_against_its_last_good_version() {
+    let published = edit("status: draft", "status: published");
+    let broken = published.replace("title: Cat", "title: [Cat");
+    let fixed = published.replace("Body.", "Fixed body.");
+    let mut memory = HashMap::new();
+    let v = judge_in(
+        &mut memory,
+        "bob@example.com",
+        "content/jokes/cat.md",
+        Some(&published),
+        Some(&broken),
+    );
+    assert_eq!(v[0].rule, "unreadable");
+    let v = judge_in(
+        &mut memory,
+        "bob@example.com",
+        "content/jokes/cat.md",
+        Some(&broken),
+        Some(&fixed),
+    );
+    assert!(v.is_empty(), "{v:?}");
+    let sneaky = fixed.replace("title: Cat joke", "title: Sneaky");
+    let v = judge_in(
+        &mut HashMap::new(),
+        "bob@example.com",
+        "content/jokes/cat.md",
+        Some(&broken),
+        Some(&sneaky),
+    );
+    assert!(v.iter().any(|v| v.rule == "needs-seo"), "{v:?}");
 }
