@@ -341,3 +341,64 @@ fn next_step(from: Status) -> &'static str {
         Status::Archived => "archived items stay archived; start a new draft to reuse the text",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workflow::actor::Actor;
+
+    /// Every state x every action, run as a manager on a real file: the
+    /// command follows the transition table, and a refused action leaves
+    /// the file byte for byte as it was.
+    #[test]
+    fn commands_follow_the_table_for_every_state_and_action() {
+        let mut d = Vec::new();
+        let roles = Roles::parse(
+            "members:\n  alice: {email: a@x, roles: [copywriter]}\n  erin: {email: e@x, roles: [manager]}\n",
+            Path::new("roles.yaml"),
+            &mut d,
+        );
+        let erin = Actor::resolve(&roles, Some("erin"), None, Path::new(".")).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let rel = PathBuf::from("content/jokes/x.md");
+        std::fs::create_dir_all(dir.path().join("content/jokes")).unwrap();
+        let ctx = Context {
+            root: dir.path(),
+            roles: &roles,
+            actor: &erin,
+            now: When::parse("2026-11-25T12:00:00Z").unwrap().ts,
+        };
+        for from in Status::ALL {
+            for action in Action::ALL {
+                // Approved and published items carry the approval they needed.
+                let text = format!(
+                    "---\ntitle: X\ndate: 2026-11-01\nauthor: alice\nstatus: {from}\nreview:\n  log:\n    - {{at: 2026-11-02T10:00:00Z, by: erin, verdict: {}}}\n---\nBody\n",
+                    if from == Status::Review { "request-changes" } else { "approve" }
+                );
+                std::fs::write(dir.path().join(&rel), &text).unwrap();
+                let mut req = Request::new(action);
+                req.note = Some("n".into());
+                req.assignee = Some("alice".into());
+                let result = run(&ctx, std::slice::from_ref(&rel), &req);
+                let after = std::fs::read_to_string(dir.path().join(&rel)).unwrap();
+                match machine::next(from, action) {
+                    Some(to) => {
+                        let done = result.unwrap_or_else(|e| panic!("{from} x {action}: {e}"));
+                        assert_eq!((done[0].from, done[0].to), (from, to), "{from} x {action}");
+                        assert!(
+                            after.contains(&format!("status: {to}\n")),
+                            "{from} x {action}:\n{after}"
+                        );
+                        let entry = format!("action: {action}, from: {from}, to: {to}");
+                        assert!(after.contains(&entry), "{from} x {action}:\n{after}");
+                    }
+                    None => {
+                        let e = result.expect_err("impossible action accepted");
+                        assert_eq!(e.diagnostics()[0].code, "WF004", "{from} x {action}");
+                        assert_eq!(after, text, "{from} x {action} changed the file");
+                    }
+                }
+            }
+        }
+    }
+}

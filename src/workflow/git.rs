@@ -66,6 +66,12 @@ fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
 
 /// The full id of `rev`, checked to be a commit.
 pub fn resolve(root: &Path, rev: &str) -> Result<String> {
+    if git(root, &["rev-parse", "--is-inside-work-tree"]).is_err() {
+        return Err(Error::Usage(format!(
+            "{} is not in a git work tree: --since needs the site's git history (clone the repository with its history)",
+            root.display()
+        )));
+    }
     let spec = format!("{rev}^{{commit}}");
     let out = git(root, &["rev-parse", "--verify", "--quiet", &spec]).map_err(|_| {
         Error::Usage(format!(

@@ -690,6 +690,10 @@ fn check_since_judges_by_roles_before_each_commit() {
     let r = s.run(&["check", "--since", "no-such-rev", "--now", NOW]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("'no-such-rev' is not a commit"), "{}", r.stderr);
+    let plain = Site::new();
+    let r = run_isolated(&plain, &["check", "--since", "HEAD~1", "--now", NOW]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("is not in a git work tree"), "{}", r.stderr);
 }
 
 #[test]
