@@ -1,21 +1,45 @@
 //! `punchline check`: validate everything, and (with `--since`) judge a git
 //! range against the role policy.
 
-use super::build::{Format, ModelArgs};
+use super::build::ModelArgs;
 use crate::build;
-use crate::diagnostic::{has_errors, Result};
-use clap::Args;
+use crate::diagnostic::{has_errors, Diagnostic, Result};
+use crate::workflow::{git, policy, sarif};
+use clap::{Args, ValueEnum};
+use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
+
+/// Output formats of check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// For people (on stderr).
+    Text,
+    /// For machines: {ok, diagnostics, policy}.
+    Json,
+    /// SARIF 2.1.0, for code hosts to show on pull requests.
+    Sarif,
+}
 
 /// Check the site.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     #[command(flatten)]
     model: ModelArgs,
+    /// Also judge every commit since REV (e.g. origin/main) against roles.yaml: who may change what.
+    #[arg(long, value_name = "REV")]
+    since: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
-    format: Format,
+    format: CheckFormat,
+}
+
+/// The JSON output.
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    ok: bool,
+    diagnostics: &'a [Diagnostic],
+    policy: Option<&'a policy::Report>,
 }
 
 impl CheckArgs {
@@ -23,19 +47,49 @@ impl CheckArgs {
     pub fn run(self, root: &Path) -> Result<ExitCode> {
         let opts = self.model.options(root)?;
         let diags = build::check(&opts)?;
-        let failed = has_errors(&diags);
+        let report = match &self.since {
+            Some(rev) => Some(policy::check_range(root, rev)?),
+            None => None,
+        };
+        let violations = report.as_ref().map_or(&[][..], |r| &r.violations[..]);
+        let failed = has_errors(&diags) || !violations.is_empty();
         match self.format {
-            Format::Json => println!("{}", serde_json::to_string_pretty(&diags).expect("plain data")),
-            Format::Text => {
+            CheckFormat::Json => {
+                let out = JsonReport {
+                    ok: !failed,
+                    diagnostics: &diags,
+                    policy: report.as_ref(),
+                };
+                println!("{}", serde_json::to_string_pretty(&out).expect("plain data"));
+            }
+            CheckFormat::Sarif => {
+                let log = sarif::log(&diags, violations, &git::prefix(root));
+                println!("{}", serde_json::to_string_pretty(&log).expect("plain data"));
+            }
+            CheckFormat::Text => {
                 super::print_diagnostics(&diags);
+                for v in violations {
+                    eprintln!("{v}");
+                }
                 let errors = diags.iter().filter(|d| d.is_error()).count();
-                eprintln!(
+                let mut summary = format!(
                     "{} error{}, {} warning{}",
                     errors,
                     plural(errors),
                     diags.len() - errors,
                     plural(diags.len() - errors)
                 );
+                if let Some(r) = &report {
+                    summary.push_str(&format!(
+                        "; {} policy violation{} in {} commit{} since {}",
+                        r.violations.len(),
+                        plural(r.violations.len()),
+                        r.commits,
+                        plural(r.commits),
+                        r.since
+                    ));
+                }
+                eprintln!("{summary}");
             }
         }
         Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })

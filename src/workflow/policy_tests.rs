@@ -1,0 +1,269 @@
+use super::*;
+
+const ROLES: &str = "members:
+  alice: {email: alice@example.com, roles: [copywriter]}
+  bob:   {email: bob@example.com, roles: [editor]}
+  carol: {email: carol@example.com, roles: [optimizer]}
+  dan:   {email: dan@example.com, roles: [artist]}
+  erin:  {email: erin@example.com, roles: [manager]}
+";
+
+fn roles() -> Roles {
+    let mut d = Vec::new();
+    let r = Roles::parse(ROLES, Path::new("roles.yaml"), &mut d);
+    assert!(d.is_empty(), "{d:?}");
+    r
+}
+
+fn judge(email: &str, file: &str, old: Option<&str>, new: Option<&str>) -> Vec<Violation> {
+    judge_in(&mut HashMap::new(), email, file, old, new)
+}
+
+/// Like [`judge`], with the memory of earlier commits of the range.
+fn judge_in(
+    last_good: &mut HashMap<String, String>,
+    email: &str,
+    file: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> Vec<Violation> {
+    let roles = roles();
+    let commit = Commit {
+        sha: "0123456789abcdef".into(),
+        email: email.into(),
+        files: Vec::new(),
+    };
+    let j = Judge {
+        roles: &roles,
+        commit: &commit,
+        member: roles.member_by_email(email),
+        file,
+        moved: false,
+        out: Vec::new(),
+    };
+    j.file(old, new, last_good)
+}
+
+/// `rule field line` of each violation.
+fn rules(v: &[Violation]) -> Vec<String> {
+    v.iter().map(|v| format!("{} {} {}", v.rule, v.field, v.line)).collect()
+}
+
+const JOKE: &str = "---
+title: Cat
+date: 2026-11-01
+author: bob
+status: draft
+seo:
+  title: Cat joke
+---
+Body.
+";
+
+fn edit(from: &str, to: &str) -> String {
+    JOKE.replacen(from, to, 1)
+}
+
+#[test]
+fn seo_needs_seo_except_in_a_new_file() {
+    let new = edit("title: Cat joke", "title: Best cat joke");
+    let v = judge("bob@example.com", "content/jokes/cat.md", Some(JOKE), Some(&new));
+    assert_eq!(rules(&v), ["needs-seo seo.title 7"]);
+    assert_eq!(
+        v[0].message,
+        "bob (editor) cannot change seo fields; members with 'seo': carol, erin"
+    );
+    assert_eq!((v[0].commit.as_str(), v[0].member.as_deref()), ("0123456", Some("bob")));
+    assert!(judge("carol@example.com", "content/jokes/cat.md", Some(JOKE), Some(&new)).is_empty());
+    assert!(judge("bob@example.com", "content/jokes/cat.md", None, Some(JOKE)).is_empty());
+}
+
+#[test]
+fn bodies_need_write_and_others_bodies_need_review() {
+    let new = edit("Body.", "Better body.");
+    assert!(judge("bob@example.com", "content/jokes/cat.md", Some(JOKE), Some(&new)).is_empty());
+    let v = judge("alice@example.com", "content/jokes/cat.md", Some(JOKE), Some(&new));
+    assert_eq!(rules(&v), ["needs-review body 9"]);
+    assert_eq!(
+        v[0].message,
+        "alice (copywriter) cannot change the body of bob's item; members with 'review': bob, erin"
+    );
+    let v = judge("carol@example.com", "content/jokes/cat.md", Some(JOKE), Some(&new));
+    assert_eq!(rules(&v), ["needs-write body 9", "needs-review body 9"]);
+    let own = JOKE.replace("author: bob", "author: alice");
+    let v = judge(
+        "alice@example.com",
+        "content/jokes/cat.md",
+        Some(&own),
+        Some(&own.replace("Body.", "B")),
+    );
+    assert!(v.is_empty(), "{v:?}");
+    let v = judge("alice@example.com", "content/jokes/cat.md", Some(JOKE), Some(&own));
+    assert_eq!(rules(&v), ["needs-review author 4"]);
+}
+
+#[test]
+fn other_fields_need_write_and_assignments_need_assign() {
+    let new = edit("title: Cat\n", "title: Dog\ntags: [dogs]\nassignee: alice\n");
+    let v = judge("carol@example.com", "content/jokes/cat.md", Some(JOKE), Some(&new));
+    assert_eq!(
+        rules(&v),
+        ["needs-write title 2", "needs-write tags 3", "needs-assign assignee 4"]
+    );
+    let v = judge("alice@example.com", "content/jokes/cat.md", Some(JOKE), Some(&new));
+    assert_eq!(rules(&v), ["needs-assign assignee 4"]);
+}
+
+#[test]
+fn status_changes_follow_the_table() {
+    let published = edit("status: draft", "status: published");
+    let v = judge("erin@example.com", "content/jokes/cat.md", Some(JOKE), Some(&published));
+    assert_eq!(rules(&v), ["illegal-transition status 5"]);
+    let review = edit("status: draft", "status: review");
+    let v = judge("carol@example.com", "content/jokes/cat.md", Some(JOKE), Some(&review));
+    assert_eq!(rules(&v), ["needs-submit status 5"]);
+    assert_eq!(
+        v[0].message,
+        "carol (optimizer) cannot submit (draft -> review); members with 'submit': alice, bob, erin"
+    );
+    let approved = edit("status: draft", "status: approved");
+    let v = judge(
+        "alice@example.com",
+        "content/jokes/cat.md",
+        Some(&approved),
+        Some(&published),
+    );
+    assert_eq!(rules(&v), ["needs-publish status 5", "approvals status 5"]);
+    let logged = published.replace(
+        "seo:",
+        "review:\n  log:\n    - {at: 2026-11-02T10:00:00Z, by: erin, verdict: approve}\nseo:",
+    );
+    let approved_logged = logged.replace("status: published", "status: approved");
+    let v = judge(
+        "bob@example.com",
+        "content/jokes/cat.md",
+        Some(&approved_logged),
+        Some(&logged),
+    );
+    assert!(v.is_empty(), "{v:?}");
+    // bob approving his own item, with his own log entry.
+    let self_log = review.replace(
+        "seo:",
+        "review:\n  log:\n    - {at: 2026-11-02T10:00:00Z, by: bob, verdict: approve}\nseo:",
+    );
+    let self_ok = self_log.replace("status: review", "status: approved");
+    let v = judge("bob@example.com", "content/jokes/cat.md", Some(&review), Some(&self_ok));
+    assert_eq!(
+        rules(&v),
+        [
+            "self-approval status 5",
+            "approvals status 5",
+            "self-approval review.log 7"
+        ]
+    );
+}
+
+#[test]
+fn history_and_review_log_are_append_only_and_signed_by_the_committer() {
+    let base = edit(
+        "seo:",
+        "history:\n  - {at: 2026-11-02T10:00:00Z, by: bob, action: submit, from: draft, to: review}\nseo:",
+    );
+    let rewritten = base.replace("by: bob", "by: erin");
+    let v = judge("bob@example.com", "content/jokes/cat.md", Some(&base), Some(&rewritten));
+    assert_eq!(rules(&v), ["append-only history 6"]);
+    let forged = base.replace(
+        "seo:",
+        "  - {at: 2026-11-03T10:00:00Z, by: erin, action: approve, from: review, to: approved}\nseo:",
+    );
+    let v = judge("bob@example.com", "content/jokes/cat.md", Some(&base), Some(&forged));
+    assert_eq!(rules(&v), ["entry-author history 6"]);
+    let verdict = edit(
+        "seo:",
+        "review:\n  reviewers: [erin]\n  log:\n    - {at: 2026-11-03T10:00:00Z, by: alice, verdict: approve}\nseo:",
+    );
+    let v = judge("alice@example.com", "content/jokes/cat.md", Some(JOKE), Some(&verdict));
+    assert_eq!(rules(&v), ["needs-review review.log 8"]);
+}
+
+#[test]
+fn files_outside_content_and_specials() {
+    let v = judge(
+        "alice@example.com",
+        "themes/default/templates/base.html",
+        Some("a"),
+        Some("b"),
+    );
+    assert_eq!(rules(&v), ["needs-theme file 1"]);
+    let v = judge("dan@example.com", "site.yaml", Some("a"), Some("b"));
+    assert_eq!(rules(&v), ["needs-config file 1"]);
+    assert!(judge("dan@example.com", "themes/default/x.css", None, Some("b")).is_empty());
+    assert!(judge("alice@example.com", "README.md", None, Some("b")).is_empty());
+    let special = "---\ntitle: S\ndate: 2026-11-01\nauthor: dan\nselect: {tags: [a]}\n---\nHi\n";
+    let changed = special.replace("Hi", "Hello");
+    assert!(judge(
+        "dan@example.com",
+        "content/specials/s.md",
+        Some(special),
+        Some(&changed)
+    )
+    .is_empty());
+    let v = judge(
+        "alice@example.com",
+        "content/specials/s.md",
+        Some(special),
+        Some(&changed),
+    );
+    assert_eq!(rules(&v), ["needs-specials body 7"]);
+}
+
+#[test]
+fn unknown_authors_unreadable_files_and_deletions() {
+    let v = judge("mallory@example.com", "content/jokes/cat.md", Some(JOKE), Some(JOKE));
+    assert_eq!(rules(&v), ["unknown-author file 1"]);
+    let v = judge(
+        "bob@example.com",
+        "content/jokes/cat.md",
+        Some(JOKE),
+        Some("---\ntitle: [x\n---\n"),
+    );
+    assert_eq!(v[0].rule, "unreadable");
+    let published = edit("status: draft", "status: published");
+    let v = judge("alice@example.com", "content/jokes/cat.md", Some(&published), None);
+    assert_eq!(rules(&v), ["needs-archive file 1"]);
+    let own = JOKE.replace("author: bob", "author: alice");
+    assert!(judge("alice@example.com", "content/jokes/cat.md", Some(&own), None).is_empty());
+}
+
+#[test]
+fn a_file_broken_and_fixed_is_judged_against_its_last_good_version() {
+    let published = edit("status: draft", "status: published");
+    let broken = published.replace("title: Cat", "title: [Cat");
+    let fixed = published.replace("Body.", "Fixed body.");
+    let mut memory = HashMap::new();
+    let v = judge_in(
+        &mut memory,
+        "bob@example.com",
+        "content/jokes/cat.md",
+        Some(&published),
+        Some(&broken),
+    );
+    assert_eq!(v[0].rule, "unreadable");
+    let v = judge_in(
+        &mut memory,
+        "bob@example.com",
+        "content/jokes/cat.md",
+        Some(&broken),
+        Some(&fixed),
+    );
+    assert!(v.is_empty(), "{v:?}");
+    let sneaky = fixed.replace("title: Cat joke", "title: Sneaky");
+    let v = judge_in(
+        &mut HashMap::new(),
+        "bob@example.com",
+        "content/jokes/cat.md",
+        Some(&broken),
+        Some(&sneaky),
+    );
+    assert!(v.iter().any(|v| v.rule == "needs-seo"), "{v:?}");
+}
