@@ -154,4 +154,5 @@ fn main() {
         println!("server {line}");
     }
     let _ = child.kill();
+    let _ = child.wait();
 }

@@ -33,6 +33,10 @@ pub type Files = HashMap<String, Arc<Vec<u8>>>;
 pub struct Changes {
     /// Content files (relative to the root) added, edited or removed.
     pub content: BTreeSet<PathBuf>,
+    /// Folders under content/ created, moved or removed: every file in or
+    /// once in them is looked at again (a file created right after its new
+    /// folder may come before the watcher sees the folder).
+    pub content_dirs: BTreeSet<PathBuf>,
     /// A template or theme.yaml.
     pub templates: bool,
     /// A theme static file (CSS, JS, images).
@@ -46,7 +50,12 @@ pub struct Changes {
 impl Changes {
     /// Whether nothing relevant changed.
     pub fn is_empty(&self) -> bool {
-        self.content.is_empty() && !self.templates && !self.theme_static && !self.site_static && !self.config
+        self.content.is_empty()
+            && self.content_dirs.is_empty()
+            && !self.templates
+            && !self.theme_static
+            && !self.site_static
+            && !self.config
     }
 }
 
@@ -149,6 +158,16 @@ impl Engine {
             self.pages.clear();
         } else {
             global.extend(self.config_diags());
+        }
+        for dir in &changes.content_dirs {
+            content.extend(
+                self.docs
+                    .iter()
+                    .filter(|d| d.path.starts_with(dir))
+                    .map(|d| d.path.clone()),
+            );
+            let found = content::discover(&self.root)?;
+            content.extend(found.into_iter().filter(|p| p.starts_with(dir)));
         }
         if changes.config || changes.templates || changes.theme_static || self.theme.is_none() {
             self.reload_theme()?;

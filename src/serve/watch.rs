@@ -29,6 +29,9 @@ pub fn classify(rel: &Path, changes: &mut Changes) {
         ["content", .., _] if name.ends_with(".md") => {
             changes.content.insert(rel.to_path_buf());
         }
+        ["content", ..] if !name.contains('.') => {
+            changes.content_dirs.insert(rel.to_path_buf());
+        }
         ["themes", _, "templates", ..] | ["themes", _, "theme.yaml"] => changes.templates = true,
         ["themes", _, "static", ..] => changes.theme_static = true,
         ["static", ..] => changes.site_static = true,
@@ -65,5 +68,10 @@ mod tests {
         assert!(of(&["site.yaml"]).config);
         assert!(of(&["roles.yaml"]).config);
         assert!(of(&["README.md", "content/jokes/notes.txt", "target/x"]).is_empty());
+        assert_eq!(
+            of(&["content/bulletins"]).content_dirs.len(),
+            1,
+            "a new folder is rescanned"
+        );
     }
 }
