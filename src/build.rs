@@ -159,14 +159,7 @@ pub fn render_page(
     let author_name = roles
         .member(&doc.meta.author)
         .map_or_else(|| doc.meta.author.clone(), |m| m.name.clone());
-    let page = Page {
-        url: routes.urls[i].clone(),
-        doc,
-        rendered,
-        visibility,
-        lastmod,
-        author_name,
-    };
+    let page = Page::new(doc, rendered, routes.urls[i].clone(), visibility, lastmod, author_name);
     (Some(Arc::new(page)), diags)
 }
 

@@ -82,6 +82,12 @@ pub struct Document {
     pub body_line: usize,
 }
 
+impl AsRef<Document> for Document {
+    fn as_ref(&self) -> &Document {
+        self
+    }
+}
+
 /// Where a file's front matter and body are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Split<'a> {

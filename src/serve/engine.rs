@@ -22,11 +22,12 @@ use crate::workflow::roles::Roles;
 use jiff::Timestamp;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The served files: output path (`jokes/x/index.html`) -> bytes.
-pub type Files = HashMap<String, Arc<Vec<u8>>>;
+pub type Files = HashMap<String, Arc<Vec<u8>>, rustc_hash::FxBuildHasher>;
 
 /// What changed on disk, already classified.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -72,6 +73,31 @@ pub struct Rebuilt {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// One content file, as the engine tracks it.
+struct Entry {
+    /// The parsed file (body dropped once rendered).
+    doc: Document,
+    /// Its page, when shown and rendered.
+    page: Option<Arc<Page>>,
+    /// `keys::page_version` of `page`.
+    version: u64,
+    /// Problems from parsing the file.
+    parse_diags: Vec<Diagnostic>,
+    /// Problems from rendering its body (only while it is shown).
+    render_diags: Vec<Diagnostic>,
+    /// Its URL and whether it was shown after the last rebuild, to find
+    /// pages that moved (bodies linking to them must be rendered again).
+    route: Option<(String, bool)>,
+    /// Its search index entry and the version it was made from.
+    search: Option<(u64, Arc<str>)>,
+}
+
+impl AsRef<Document> for Entry {
+    fn as_ref(&self) -> &Document {
+        &self.doc
+    }
+}
+
 /// The engine's state between rebuilds.
 pub struct Engine {
     root: PathBuf,
@@ -81,22 +107,18 @@ pub struct Engine {
     roles: Roles,
     theme: Option<Theme>,
     theme_diags: Vec<Diagnostic>,
-    /// Every content document, sorted by path, bodies dropped.
-    docs: Vec<Document>,
-    /// Problems per content file, from parsing and rendering it.
-    file_diags: BTreeMap<PathBuf, Vec<Diagnostic>>,
-    /// Shown pages by document path.
-    pages: HashMap<PathBuf, Arc<Page>>,
-    versions: HashMap<PathBuf, u64>,
-    routes: Routes,
+    /// Every content file that parsed, sorted by path. Kept in a sorted
+    /// list rather than maps keyed by path: hashing `Path`s walks their
+    /// components, which dominated the rebuild time on a large site.
+    entries: Vec<Entry>,
+    /// Files that do not parse, with their problems.
+    broken: BTreeMap<PathBuf, Vec<Diagnostic>>,
     git_dates: HashMap<PathBuf, Timestamp>,
     /// Key of each page output from the last good rebuild.
-    keys: HashMap<String, u64>,
+    keys: HashMap<String, u64, rustc_hash::FxBuildHasher>,
     files: Arc<Files>,
     site: Option<Arc<Site>>,
-    /// Search index entries by page path, with the page version they were made from.
-    search_entries: HashMap<PathBuf, (u64, Arc<str>)>,
-    /// Hash of the sitemap entries the current sitemap files were made from.
+    /// Hash of the inputs the current sitemap files were made from.
     sitemap_key: u64,
     /// Files of static/, read again only when one of them changes.
     site_static: Option<Vec<(String, Vec<u8>)>>,
@@ -114,16 +136,12 @@ impl Engine {
             roles: Roles::default(),
             theme: None,
             theme_diags: Vec::new(),
-            docs: Vec::new(),
-            file_diags: BTreeMap::new(),
-            pages: HashMap::new(),
-            versions: HashMap::new(),
-            routes: Routes::default(),
+            entries: Vec::new(),
+            broken: BTreeMap::new(),
             git_dates: HashMap::new(),
-            keys: HashMap::new(),
-            files: Arc::new(Files::new()),
+            keys: HashMap::default(),
+            files: Arc::new(Files::default()),
             site: None,
-            search_entries: HashMap::new(),
             sitemap_key: 0,
             site_static: None,
         }
@@ -154,47 +172,49 @@ impl Engine {
             self.roles = Roles::load(&self.root, &mut global)?;
             self.git_dates = content::git::last_commit_dates(&self.root);
             content = content::discover(&self.root)?.into_iter().collect();
-            content.extend(self.docs.iter().map(|d| d.path.clone()));
-            self.pages.clear();
+            content.extend(self.entries.iter().map(|e| e.doc.path.clone()));
+            content.extend(self.broken.keys().cloned());
         } else {
             global.extend(self.config_diags());
         }
         for dir in &changes.content_dirs {
             content.extend(
-                self.docs
+                self.entries
                     .iter()
-                    .filter(|d| d.path.starts_with(dir))
-                    .map(|d| d.path.clone()),
+                    .filter(|e| e.doc.path.starts_with(dir))
+                    .map(|e| e.doc.path.clone()),
             );
-            let found = content::discover(&self.root)?;
-            content.extend(found.into_iter().filter(|p| p.starts_with(dir)));
+            content.extend(
+                content::discover(&self.root)?
+                    .into_iter()
+                    .filter(|p| p.starts_with(dir)),
+            );
         }
         if changes.config || changes.templates || changes.theme_static || self.theme.is_none() {
             self.reload_theme()?;
         }
         global.extend(self.theme_diags.iter().cloned());
-        let old_routes = std::mem::take(&mut self.routes);
-        let old_docs: HashMap<PathBuf, usize> =
-            self.docs.iter().enumerate().map(|(i, d)| (d.path.clone(), i)).collect();
         t.lap("config and theme");
-        let fresh = self.reparse(&content)?;
+        let (fresh, gone) = self.reparse(&content);
         t.lap("parse");
-        let (routes, route_diags) = Routes::new(&self.docs, self.now(), self.preview);
-        self.routes = routes;
-        let to_render = self.bodies_to_render(&fresh, &old_routes, &old_docs);
-        self.render_bodies(to_render, fresh)?;
+        let (routes, route_diags) = Routes::new(&self.entries, self.now(), self.preview);
+        let to_render = self.bodies_to_render(&routes, &fresh, gone);
+        self.render_bodies(&routes, to_render, fresh);
         t.lap("routes and markdown");
-        let pages: Vec<Arc<Page>> = self
-            .docs
+        let (pages, versions): (Vec<Arc<Page>>, Vec<u64>) = self
+            .entries
             .iter()
-            .filter_map(|d| self.pages.get(&d.path).cloned())
-            .collect();
+            .filter_map(|e| e.page.clone().map(|p| (p, e.version)))
+            .unzip();
         let (site, site_diags) = Site::new(self.config.clone(), self.now(), self.preview, pages);
         t.lap("site model");
         let mut diags = global;
         diags.extend(route_diags);
         diags.extend(site_diags);
-        diags.extend(self.file_diags.values().flatten().cloned());
+        diags.extend(self.broken.values().flatten().cloned());
+        for e in &self.entries {
+            diags.extend(e.parse_diags.iter().chain(&e.render_diags).cloned());
+        }
         sort(&mut diags);
         if has_errors(&diags) {
             return Err(Error::Diagnostics(diags));
@@ -203,7 +223,7 @@ impl Engine {
         if changes.site_static || changes.config || self.site_static.is_none() {
             self.site_static = Some(read_site_static(&self.root)?);
         }
-        let (files, rendered, keys) = self.render_changed(&site)?;
+        let (files, rendered, keys) = self.render_changed(&site, &versions)?;
         t.lap("render");
         let changed = diff(&self.files, &files);
         t.lap("diff");
@@ -240,14 +260,16 @@ impl Engine {
         Ok(())
     }
 
-    /// Re-reads the given content files. Returns the ones that parsed, with
-    /// their bodies (the documents kept in `self.docs` have none).
-    fn reparse(&mut self, paths: &BTreeSet<PathBuf>) -> Result<HashMap<PathBuf, Document>> {
+    /// Re-reads the given content files (in parallel) and updates the entry
+    /// list. Returns the documents that parsed, with their bodies (entries
+    /// keep none), and the `@/` paths of files that are gone.
+    fn reparse(&mut self, paths: &BTreeSet<PathBuf>) -> (HashMap<PathBuf, Document>, Vec<String>) {
+        let roles = &self.roles;
         let parsed: Vec<(PathBuf, Option<Document>, Vec<Diagnostic>)> = paths
             .par_iter()
             .map(|rel| match std::fs::read_to_string(self.root.join(rel)) {
                 Ok(text) => {
-                    let (doc, d) = content::parse_document(rel, &text, &self.roles);
+                    let (doc, d) = content::parse_document(rel, &text, roles);
                     (rel.clone(), doc, d)
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => (rel.clone(), None, Vec::new()),
@@ -258,120 +280,168 @@ impl Engine {
                 ),
             })
             .collect();
-        self.docs.retain(|d| !paths.contains(&d.path));
         let mut fresh = HashMap::new();
+        let mut gone = Vec::new();
         for (rel, doc, d) in parsed {
-            self.pages.remove(&rel);
-            self.versions.remove(&rel);
-            self.file_diags.remove(&rel);
-            if !d.is_empty() {
-                self.file_diags.insert(rel.clone(), d);
-            }
-            if let Some(doc) = doc {
-                self.docs.push(Document {
-                    body: String::new(),
-                    ..doc.clone()
-                });
-                fresh.insert(rel, doc);
+            self.broken.remove(&rel);
+            let at = self.entries.binary_search_by(|e| e.doc.path.cmp(&rel));
+            match (doc, at) {
+                (Some(doc), Ok(i)) => {
+                    let e = &mut self.entries[i];
+                    (e.doc, e.page, e.parse_diags, e.render_diags) = (
+                        Document {
+                            body: String::new(),
+                            ..doc.clone()
+                        },
+                        None,
+                        d,
+                        Vec::new(),
+                    );
+                    fresh.insert(rel, doc);
+                }
+                (Some(doc), Err(i)) => {
+                    let entry = Entry {
+                        doc: Document {
+                            body: String::new(),
+                            ..doc.clone()
+                        },
+                        page: None,
+                        version: 0,
+                        parse_diags: d,
+                        render_diags: Vec::new(),
+                        route: None,
+                        search: None,
+                    };
+                    self.entries.insert(i, entry);
+                    fresh.insert(rel, doc);
+                }
+                (None, at) => {
+                    if let Ok(i) = at {
+                        gone.push(self.entries.remove(i).doc.rel);
+                    }
+                    if !d.is_empty() {
+                        self.broken.insert(rel, d);
+                    }
+                }
             }
         }
-        self.docs.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(fresh)
+        (fresh, gone)
     }
 
-    /// Documents whose body must be (re)rendered: the re-parsed ones, shown
-    /// ones without a page yet, and those linking to a page whose URL or
-    /// visibility changed.
+    /// Entries whose body must be (re)rendered: the re-parsed ones, shown
+    /// ones without a page, and those linking to a page that appeared,
+    /// disappeared, or changed its URL or visibility.
     fn bodies_to_render(
-        &self,
+        &mut self,
+        routes: &Routes,
         fresh: &HashMap<PathBuf, Document>,
-        old: &Routes,
-        old_docs: &HashMap<PathBuf, usize>,
+        gone: Vec<String>,
     ) -> Vec<usize> {
-        let now_paths: HashSet<&PathBuf> = self.docs.iter().map(|d| &d.path).collect();
-        let gone = old_docs
-            .keys()
-            .filter(|p| !now_paths.contains(p))
-            .map(|p| p.to_string_lossy().trim_start_matches("content/").to_string());
-        let moved: HashSet<String> = self
-            .docs
-            .iter()
-            .enumerate()
-            .filter(|(i, d)| match old_docs.get(&d.path) {
-                Some(&j) => {
-                    old.urls.get(j) != Some(&self.routes.urls[*i])
-                        || old.visibility.get(j) != Some(&self.routes.visibility[*i])
-                }
+        let mut moved: HashSet<String> = gone.into_iter().collect();
+        for (i, e) in self.entries.iter().enumerate() {
+            let now = (routes.urls[i].as_str(), routes.visibility[i].shown());
+            if e.route
+                .as_ref()
+                .is_none_or(|(url, shown)| (url.as_str(), *shown) != now)
+            {
+                moved.insert(e.doc.rel.clone());
+            }
+        }
+        let mut out = Vec::new();
+        for (i, e) in self.entries.iter_mut().enumerate() {
+            e.route = Some((routes.urls[i].clone(), routes.visibility[i].shown()));
+            if !routes.visibility[i].shown() {
+                (e.page, e.render_diags, e.search) = (None, Vec::new(), None);
+                continue;
+            }
+            let stale = match &e.page {
                 None => true,
-            })
-            .map(|(_, d)| d.rel.clone())
-            .chain(gone)
-            .collect();
-        (0..self.docs.len())
-            .filter(|&i| {
-                let d = &self.docs[i];
-                self.routes.visibility[i].shown()
-                    && match self.pages.get(&d.path) {
-                        None => true,
-                        Some(p) => {
-                            fresh.contains_key(&d.path)
-                                || p.url != self.routes.urls[i]
-                                || p.rendered.link_targets.iter().any(|t| moved.contains(t))
-                        }
-                    }
-            })
-            .collect()
+                Some(p) => {
+                    fresh.contains_key(&e.doc.path)
+                        || p.url != routes.urls[i]
+                        || (!moved.is_empty() && p.rendered.link_targets.iter().any(|t| moved.contains(t)))
+                }
+            };
+            if stale {
+                out.push(i);
+            }
+        }
+        out
     }
 
-    /// Renders the bodies of documents `ids` in parallel, taking fresh ones
-    /// from `fresh` and reading the others again from disk.
-    fn render_bodies(&mut self, ids: Vec<usize>, mut fresh: HashMap<PathBuf, Document>) -> Result<()> {
-        // Hidden documents lose their page.
-        let shown: HashSet<&PathBuf> = self
-            .docs
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| self.routes.visibility[*i].shown())
-            .map(|(_, d)| &d.path)
+    /// Renders the bodies of entries `ids` in parallel, taking fresh
+    /// documents from `fresh` and reading the others again from disk.
+    fn render_bodies(&mut self, routes: &Routes, ids: Vec<usize>, mut fresh: HashMap<PathBuf, Document>) {
+        let work: Vec<(usize, Option<Document>)> = ids
+            .into_iter()
+            .map(|i| (i, fresh.remove(&self.entries[i].doc.path)))
             .collect();
-        self.pages.retain(|p, _| shown.contains(p));
-        let work: Vec<(usize, Option<Document>)> =
-            ids.into_iter().map(|i| (i, fresh.remove(&self.docs[i].path))).collect();
-        let results: Vec<(PathBuf, Option<Arc<Page>>, Vec<Diagnostic>)> = work
+        let (root, roles, dates) = (&self.root, &self.roles, &self.git_dates);
+        let entries = &self.entries;
+        // (entry, page, parse problems when the file was read again, render problems)
+        type Done = (usize, Option<Arc<Page>>, Option<Vec<Diagnostic>>, Vec<Diagnostic>);
+        let results: Vec<Done> = work
             .into_par_iter()
             .map(|(i, doc)| {
-                let rel = self.docs[i].path.clone();
-                let (doc, mut d) = match doc {
-                    Some(doc) => (Some(doc), Vec::new()),
-                    None => match std::fs::read_to_string(self.root.join(&rel)) {
-                        Ok(text) => content::parse_document(&rel, &text, &self.roles),
+                let rel = &entries[i].doc.path;
+                let (doc, parse) = match doc {
+                    Some(doc) => (Some(doc), None),
+                    None => match std::fs::read_to_string(root.join(rel)) {
+                        Ok(text) => {
+                            let (doc, d) = content::parse_document(rel, &text, roles);
+                            (doc, Some(d))
+                        }
                         Err(e) => (
                             None,
-                            vec![Diagnostic::error("IO001", &rel, format!("cannot read the file: {e}"))],
+                            Some(vec![Diagnostic::error(
+                                "IO001",
+                                rel,
+                                format!("cannot read the file: {e}"),
+                            )]),
                         ),
                     },
                 };
-                let Some(doc) = doc else { return (rel, None, d) };
-                let (page, mut d2) = render_page(doc, i, &self.routes, &self.roles, &self.git_dates, false);
-                d.append(&mut d2);
-                (rel, page, d)
+                let Some(doc) = doc else {
+                    return (i, None, parse, Vec::new());
+                };
+                let (page, d) = render_page(doc, i, routes, roles, dates, false);
+                (i, page, parse, d)
             })
             .collect();
-        for (rel, page, d) in results {
-            if !d.is_empty() {
-                self.file_diags.entry(rel.clone()).or_default().extend(d);
+        for (i, page, parse, render) in results {
+            let e = &mut self.entries[i];
+            if let Some(parse) = parse {
+                e.parse_diags = parse;
             }
-            match page {
-                Some(p) => {
-                    self.versions.insert(rel.clone(), keys::page_version(&p));
-                    self.pages.insert(rel, p);
-                }
-                None => {
-                    self.pages.remove(&rel);
-                }
-            }
+            e.render_diags = render;
+            e.version = page.as_deref().map_or(0, keys::page_version);
+            e.page = page;
         }
-        Ok(())
+    }
+
+    /// The search index entry of each listed page, reusing those of
+    /// unchanged pages. `owner[id]` is the entry index of page `id`.
+    fn search_entries(&mut self, site: &Site, versions: &[u64]) -> Vec<Arc<str>> {
+        let owner: Vec<usize> = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.page.is_some())
+            .map(|(i, _)| i)
+            .collect();
+        search::listed(site)
+            .map(|id| {
+                let e = &mut self.entries[owner[id]];
+                match &e.search {
+                    Some((v, json)) if *v == versions[id] => json.clone(),
+                    _ => {
+                        let json: Arc<str> = search::entry(site, id).into();
+                        e.search = Some((versions[id], json.clone()));
+                        json
+                    }
+                }
+            })
+            .collect()
     }
 }
 
@@ -379,18 +449,12 @@ impl Engine {
     /// Renders the jobs whose key changed and regenerates the site-wide
     /// files whose inputs changed; returns the new file map, the number of
     /// pages rendered and the new keys.
-    fn render_changed(&mut self, site: &Site) -> Result<(Files, usize, HashMap<String, u64>)> {
+    fn render_changed(
+        &mut self,
+        site: &Site,
+        versions: &[u64],
+    ) -> Result<(Files, usize, HashMap<String, u64, rustc_hash::FxBuildHasher>)> {
         let theme = self.theme.as_ref().expect("no theme errors means a theme");
-        let versions: Vec<u64> = site
-            .pages
-            .iter()
-            .map(|p| {
-                self.versions
-                    .get(&p.doc.path)
-                    .copied()
-                    .unwrap_or_else(|| keys::page_version(p))
-            })
-            .collect();
         let base = theme.base_context(&SiteView::new(site))?;
         let sitewide = keys::sitewide(&base, theme);
         let jobs = output::jobs::plan(site);
@@ -401,7 +465,7 @@ impl Engine {
         let keyed: Vec<(Job, String, u64)> = jobs
             .into_par_iter()
             .map(|job| {
-                let key = keys::job_key(site, theme, &versions, sitewide, &job);
+                let key = keys::job_key(site, theme, versions, sitewide, &job);
                 let path = job.output_path(site);
                 (job, path, key)
             })
@@ -420,7 +484,7 @@ impl Engine {
                 )),
             })
             .collect();
-        let mut files = Files::with_capacity(results.len() + 64);
+        let mut files = Files::with_capacity_and_hasher(results.len() + 64, Default::default());
         let mut errors = Vec::new();
         let mut rendered = 0;
         for r in results {
@@ -443,7 +507,7 @@ impl Engine {
             })
             .collect();
         self.keys.retain(|p, _| files.contains_key(p));
-        self.site_wide_files(site, &jobs, &versions, &mut files);
+        self.site_wide_files(site, &jobs, versions, &mut files);
         Ok((files, rendered, std::mem::take(&mut self.keys)))
     }
 
@@ -471,18 +535,21 @@ impl Engine {
         for (path, xml) in feeds::all(site) {
             put(files, path, xml.into_bytes());
         }
-        let entries = sitemap::entries(site, jobs, &mut Vec::new());
-        let mut h = std::hash::DefaultHasher::new();
-        for e in &entries {
-            std::hash::Hash::hash(&(&e.loc, e.lastmod), &mut h);
+        // The sitemap lists page URLs and their lastmod: rebuild its XML
+        // only when those inputs change (a body edit changes neither).
+        let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+        for p in &site.pages {
+            (&p.url, p.lastmod, p.visibility, p.noindex(), &p.doc.meta.seo.canonical).hash(&mut h);
         }
-        let key = std::hash::Hasher::finish(&h);
+        jobs.len().hash(&mut h);
+        let key = h.finish();
         let sitemaps: Vec<String> = old.keys().filter(|p| p.starts_with("sitemap")).cloned().collect();
         if key == self.sitemap_key && !sitemaps.is_empty() {
             for p in sitemaps {
                 files.insert(p.clone(), old[&p].clone());
             }
         } else {
+            let entries = sitemap::entries(site, jobs, &mut Vec::new());
             for (path, xml) in sitemap::files(&site.config, &entries) {
                 put(files, path, xml);
             }
@@ -490,24 +557,7 @@ impl Engine {
         }
         put(files, "robots.txt".into(), sitemap::robots(site).into_bytes());
         if site.config.search {
-            let listed: Vec<usize> = search::listed(site).collect();
-            let cache = &mut self.search_entries;
-            let entries: Vec<Arc<str>> = listed
-                .iter()
-                .map(|&id| {
-                    let path = &site.pages[id].doc.path;
-                    match cache.get(path) {
-                        Some((v, e)) if *v == versions[id] => e.clone(),
-                        _ => {
-                            let e: Arc<str> = search::entry(site, id).into();
-                            cache.insert(path.clone(), (versions[id], e.clone()));
-                            e
-                        }
-                    }
-                })
-                .collect();
-            let keep: HashSet<&PathBuf> = listed.iter().map(|&id| &site.pages[id].doc.path).collect();
-            cache.retain(|p, _| keep.contains(p));
+            let entries = self.search_entries(site, versions);
             put(
                 files,
                 "search-index.json".into(),

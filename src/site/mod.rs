@@ -39,9 +39,37 @@ pub struct Page {
     pub lastmod: When,
     /// The author's display name.
     pub author_name: String,
+    /// Slugs of `meta.tags`, in the same order (computed once per page).
+    pub tag_slugs: Vec<String>,
+    /// Slug of `meta.category`.
+    pub category_slug: Option<String>,
 }
 
 impl Page {
+    /// A page of `doc`; slugs of its tags and category are worked out here,
+    /// once, not in every listing.
+    pub fn new(
+        doc: Document,
+        rendered: Rendered,
+        url: String,
+        visibility: Visibility,
+        lastmod: When,
+        author_name: String,
+    ) -> Page {
+        let tag_slugs = doc.meta.tags.iter().map(|t| slugify(t)).collect();
+        let category_slug = doc.meta.category.as_deref().map(slugify);
+        Page {
+            doc,
+            rendered,
+            url,
+            visibility,
+            lastmod,
+            author_name,
+            tag_slugs,
+            category_slug,
+        }
+    }
+
     /// Whether search engines are asked not to index it.
     pub fn noindex(&self) -> bool {
         self.doc.meta.seo.noindex || self.visibility == Visibility::Preview
@@ -188,12 +216,22 @@ pub fn pager_url(base: &str, n: usize) -> String {
 
 impl Site {
     /// Assembles the site from shown pages. Reports specials that select
-    /// nothing.
-    pub fn new(config: SiteConfig, now: Timestamp, preview: bool, pages: Vec<Arc<Page>>) -> (Site, Vec<Diagnostic>) {
+    /// nothing. Pages are put in path order first: ids follow it, and ties
+    /// (same date) are broken by id, so output does not depend on the order
+    /// pages were given in.
+    pub fn new(
+        config: SiteConfig,
+        now: Timestamp,
+        preview: bool,
+        mut pages: Vec<Arc<Page>>,
+    ) -> (Site, Vec<Diagnostic>) {
+        if !pages.is_sorted_by(|a, b| a.doc.path <= b.doc.path) {
+            pages.sort_by(|a, b| a.doc.path.cmp(&b.doc.path));
+        }
         let mut diags = Vec::new();
         let by_kind = |pages: &[Arc<Page>], kind: Kind| -> Vec<PageId> {
             let mut ids: Vec<PageId> = (0..pages.len()).filter(|&i| pages[i].doc.kind == kind).collect();
-            ids.sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
+            ids.sort_by_key(|&i| newest_first(&pages[i], i));
             ids
         };
         let jokes = by_kind(&pages, Kind::Joke);
@@ -206,18 +244,17 @@ impl Site {
                 older[id] = order.get(i + 1).copied();
             }
         }
-        let mut plain_pages = by_kind(&pages, Kind::Page);
-        plain_pages.sort_by(|&a, &b| pages[a].doc.path.cmp(&pages[b].doc.path));
+        // Ids follow path order.
+        let plain_pages: Vec<PageId> = (0..pages.len()).filter(|&i| pages[i].doc.kind == Kind::Page).collect();
         let tags = taxonomy(&pages, &jokes, &bulletins, TaxonomyKind::Tags);
         let categories = taxonomy(&pages, &jokes, &bulletins, TaxonomyKind::Categories);
-        let mut specials: Vec<Special> = (0..pages.len())
+        let specials: Vec<Special> = (0..pages.len())
             .filter(|&i| pages[i].doc.kind == Kind::Special)
             .map(|i| Special {
                 page: i,
                 items: select(&pages, &jokes, &bulletins, i),
             })
             .collect();
-        specials.sort_by(|a, b| pages[a.page].doc.path.cmp(&pages[b.page].doc.path));
         for sp in specials.iter().filter(|s| s.items.is_empty()) {
             let doc = &pages[sp.page].doc;
             let (l, c) = doc.meta.pos("select");
@@ -265,35 +302,35 @@ impl Site {
     }
 }
 
-fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
-    b.doc
-        .meta
-        .date
-        .cmp(&a.doc.meta.date)
-        .then_with(|| a.doc.path.cmp(&b.doc.path))
+/// Sort key: newest first, then by id (path order).
+fn newest_first(p: &Page, id: PageId) -> (std::cmp::Reverse<When>, PageId) {
+    (std::cmp::Reverse(p.doc.meta.date), id)
 }
 
 fn taxonomy(pages: &[Arc<Page>], jokes: &[PageId], bulletins: &[PageId], kind: TaxonomyKind) -> Taxonomy {
     let mut terms: BTreeMap<String, Term> = BTreeMap::new();
     let mut ordered: Vec<PageId> = jokes.iter().chain(bulletins).copied().collect();
-    ordered.sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
+    ordered.sort_by_key(|&i| newest_first(&pages[i], i));
     for id in ordered {
-        let meta = &pages[id].doc.meta;
-        let names: Vec<&String> = match kind {
-            TaxonomyKind::Tags => meta.tags.iter().collect(),
-            TaxonomyKind::Categories => meta.category.iter().collect(),
+        let p = &pages[id];
+        let named: Vec<(&String, &String)> = match kind {
+            TaxonomyKind::Tags => p.doc.meta.tags.iter().zip(&p.tag_slugs).collect(),
+            TaxonomyKind::Categories => p.doc.meta.category.iter().zip(&p.category_slug).collect(),
         };
-        for name in names {
-            let slug = slugify(name);
+        for (name, slug) in named {
             if slug.is_empty() {
                 continue;
             }
-            let term = terms.entry(slug.clone()).or_insert_with(|| Term {
-                name: name.clone(),
-                url: format!("/{}/{slug}/", kind.name()),
-                slug,
-                pages: Vec::new(),
-            });
+            if !terms.contains_key(slug) {
+                let term = Term {
+                    name: name.clone(),
+                    url: format!("/{}/{slug}/", kind.name()),
+                    slug: slug.clone(),
+                    pages: Vec::new(),
+                };
+                terms.insert(slug.clone(), term);
+            }
+            let term = terms.get_mut(slug).expect("inserted above");
             if term.pages.last() != Some(&id) {
                 term.pages.push(id);
             }
@@ -318,29 +355,27 @@ fn select(pages: &[Arc<Page>], jokes: &[PageId], bulletins: &[PageId], special: 
         .flat_map(|k| if *k == Kind::Bulletin { bulletins } else { jokes })
         .copied()
         .filter(|&id| {
-            let m = &pages[id].doc.meta;
-            let has = |t: &String| m.tags.iter().any(|x| slugify(x) == *t);
+            let p = &pages[id];
+            let m = &p.doc.meta;
+            let has = |t: &String| p.tag_slugs.contains(t);
             let tags_ok = wanted.is_empty()
                 || if q.match_all {
                     wanted.iter().all(has)
                 } else {
                     wanted.iter().any(has)
                 };
-            let cat_ok = category
-                .as_ref()
-                .is_none_or(|c| m.category.as_deref().map(slugify).as_ref() == Some(c));
+            let cat_ok = category.as_ref().is_none_or(|c| p.category_slug.as_ref() == Some(c));
             let from_ok = q.from.is_none_or(|f| m.date >= f);
             let to_ok = q.to.is_none_or(|t| m.date <= t);
             tags_ok && cat_ok && from_ok && to_ok
         })
         .collect();
     match q.sort {
-        SortOrder::DateDesc => items.sort_by(|&a, &b| newest_first(&pages[a], &pages[b])),
-        SortOrder::DateAsc => items.sort_by(|&a, &b| newest_first(&pages[b], &pages[a])),
-        SortOrder::Title => items.sort_by(|&a, &b| {
-            let (pa, pb) = (&pages[a].doc, &pages[b].doc);
-            pa.meta.title.cmp(&pb.meta.title).then_with(|| pa.path.cmp(&pb.path))
-        }),
+        SortOrder::DateDesc => items.sort_by_key(|&i| newest_first(&pages[i], i)),
+        SortOrder::DateAsc => items.sort_by_key(|&i| std::cmp::Reverse(newest_first(&pages[i], i))),
+        SortOrder::Title => {
+            items.sort_by(|&a, &b| pages[a].doc.meta.title.cmp(&pages[b].doc.meta.title).then(a.cmp(&b)))
+        }
     }
     if q.limit > 0 {
         items.truncate(q.limit);

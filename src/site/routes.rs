@@ -88,7 +88,8 @@ pub struct Routes {
 
 impl Routes {
     /// Computes visibility and URLs; reports URLs two documents claim.
-    pub fn new(docs: &[Document], now: Timestamp, preview: bool) -> (Routes, Vec<Diagnostic>) {
+    pub fn new<D: AsRef<Document>>(docs: &[D], now: Timestamp, preview: bool) -> (Routes, Vec<Diagnostic>) {
+        let docs: Vec<&Document> = docs.iter().map(AsRef::as_ref).collect();
         let mut diags = Vec::new();
         let visibility: Vec<Visibility> = docs.iter().map(|d| visibility(d, now, preview)).collect();
         let urls: Vec<String> = docs.iter().map(|d| url_of(d.kind, &d.slug)).collect();

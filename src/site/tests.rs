@@ -115,14 +115,15 @@ fn duplicate_and_reserved_urls() {
 
 fn page(d: Document) -> Arc<Page> {
     let url = routes::url_of(d.kind, &d.slug);
-    Arc::new(Page {
-        lastmod: d.meta.date,
-        doc: d,
-        rendered: Rendered::default(),
+    let lastmod = d.meta.date;
+    Arc::new(Page::new(
+        d,
+        Rendered::default(),
         url,
-        visibility: Visibility::Live,
-        author_name: "A".into(),
-    })
+        Visibility::Live,
+        lastmod,
+        "A".into(),
+    ))
 }
 
 #[test]
@@ -154,16 +155,27 @@ fn sections_taxonomies_specials_and_headlines() {
         )),
     ];
     let (site, d) = Site::new(SiteConfig::default(), now(), false, pages);
-    assert_eq!(site.jokes, vec![1, 0], "newest first");
-    assert_eq!(site.older[1], Some(0));
-    assert_eq!(site.newer[0], Some(1));
+    let id = |url: &str| site.page_by_url(url).unwrap();
+    let (old, new) = (id("/jokes/old/"), id("/jokes/new/"));
+    assert_eq!(site.jokes, vec![new, old], "newest first");
+    assert_eq!(site.older[new], Some(old));
+    assert_eq!(site.newer[old], Some(new));
     let tag = site.tags.term("dad-jokes").unwrap();
     assert_eq!(tag.name, "dad-jokes", "the newest page's spelling names the term");
-    assert_eq!(tag.pages, vec![1, 0]);
+    assert_eq!(tag.pages, vec![new, old]);
     assert_eq!(tag.url, "/tags/dad-jokes/");
     assert_eq!(site.categories.term("puns").unwrap().pages.len(), 2);
-    assert_eq!(site.headlines, vec![3, 2], "pinned first");
-    assert_eq!(site.specials[1].items, vec![0], "match all");
+    assert_eq!(
+        site.headlines,
+        vec![id("/bulletins/b2/"), id("/bulletins/b1/")],
+        "pinned first"
+    );
+    let s = site
+        .specials
+        .iter()
+        .find(|s| site.pages[s.page].url == "/specials/s/")
+        .unwrap();
+    assert_eq!(s.items, vec![old], "match all");
     assert_eq!(d.len(), 1);
     assert_eq!(d[0].code, "SPC001");
     assert_eq!(d[0].path, Path::new("content/specials/empty.md"));
