@@ -33,6 +33,8 @@ pub struct BuildOptions {
     pub clock: Clock,
     /// Keep whole plain texts in the model (audits need them).
     pub keep_text: bool,
+    /// Overrides site.yaml's `base_url`.
+    pub base_url: Option<String>,
 }
 
 impl BuildOptions {
@@ -45,6 +47,7 @@ impl BuildOptions {
             preview: false,
             clock: Clock::system(),
             keep_text: false,
+            base_url: None,
         }
     }
 }
@@ -85,7 +88,8 @@ impl BuildReport {
 pub fn load(opts: &BuildOptions) -> Result<Loaded> {
     let t = StageTimer::start();
     let mut diags = Vec::new();
-    let config = SiteConfig::load(&opts.root, &mut diags)?;
+    let mut config = SiteConfig::load(&opts.root, &mut diags)?;
+    config.override_base_url(opts.base_url.as_deref());
     let roles = Roles::load(&opts.root, &mut diags)?;
     let (docs, mut d) = content::load(&opts.root, &roles)?;
     diags.append(&mut d);

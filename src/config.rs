@@ -181,6 +181,13 @@ impl SiteConfig {
         cfg
     }
 
+    /// Replaces `base_url` (from `--base-url`), normalized like site.yaml's.
+    pub fn override_base_url(&mut self, url: Option<&str>) {
+        if let Some(u) = url {
+            self.base_url = u.trim_end_matches('/').to_string();
+        }
+    }
+
     /// The absolute URL of a site path such as `/jokes/x/`.
     pub fn permalink(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)

@@ -29,6 +29,9 @@ pub struct ModelArgs {
     /// Build as if it were this time (YYYY-MM-DD or RFC 3339), for reproducible output.
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
+    /// Use this base URL instead of site.yaml's (a preview host, a local server).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
 }
 
 impl ModelArgs {
@@ -37,6 +40,7 @@ impl ModelArgs {
         let mut o = BuildOptions::new(root);
         o.preview = self.preview;
         o.clock = Clock::from_arg(self.now.as_deref()).map_err(Error::Usage)?;
+        o.base_url = self.base_url.clone();
         Ok(o)
     }
 }

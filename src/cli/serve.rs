@@ -45,6 +45,7 @@ impl ServeArgs {
             port: self.port,
             preview: self.model.preview,
             now,
+            base_url: self.model.base_url,
             open: self.open,
             debounce: Duration::from_millis(self.debounce_ms),
         })?;

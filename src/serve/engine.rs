@@ -103,6 +103,7 @@ pub struct Engine {
     root: PathBuf,
     preview: bool,
     clock: Option<Timestamp>,
+    base_url: Option<String>,
     config: SiteConfig,
     roles: Roles,
     theme: Option<Theme>,
@@ -125,13 +126,15 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// An engine for the site at `root`; call [`Engine::rebuild`] with
+    /// An engine for the site at `root` (with `base_url` replacing
+    /// site.yaml's, if given); call [`Engine::rebuild`] with
     /// `Changes { config: true, .. }` for the first build.
-    pub fn new(root: &Path, preview: bool, now: Option<Timestamp>) -> Engine {
+    pub fn new(root: &Path, preview: bool, now: Option<Timestamp>, base_url: Option<String>) -> Engine {
         Engine {
             root: root.to_path_buf(),
             preview,
             clock: now,
+            base_url,
             config: SiteConfig::default(),
             roles: Roles::default(),
             theme: None,
@@ -169,6 +172,7 @@ impl Engine {
         let mut content = changes.content.clone();
         if changes.config {
             self.config = SiteConfig::load(&self.root, &mut global)?;
+            self.config.override_base_url(self.base_url.as_deref());
             self.roles = Roles::load(&self.root, &mut global)?;
             self.git_dates = content::git::last_commit_dates(&self.root);
             content = content::discover(&self.root)?.into_iter().collect();

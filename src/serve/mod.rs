@@ -33,6 +33,9 @@ pub struct ServeOptions {
     pub preview: bool,
     /// A fixed clock, if any.
     pub now: Option<jiff::Timestamp>,
+    /// Base URL for canonical links and feeds; default: the server's own
+    /// address, so every absolute link works in the preview.
+    pub base_url: Option<String>,
     /// Open a browser once serving.
     pub open: bool,
     /// Quiet time after the last file event before rebuilding (an editor's
@@ -43,14 +46,6 @@ pub struct ServeOptions {
 /// Serves until the process is stopped.
 pub fn run(opts: &ServeOptions) -> Result<()> {
     let root = opts.root.canonicalize().map_err(|e| Error::io(&opts.root, e))?;
-    let shared = Arc::new(Shared::default());
-    let mut engine = Engine::new(&root, opts.preview, opts.now);
-    let started = Instant::now();
-    let first = engine.rebuild(&Changes {
-        config: true,
-        ..Changes::default()
-    });
-    publish(&engine, &shared, &first, "initial build", started, 0);
     let server = tiny_http::Server::http((opts.bind.as_str(), opts.port)).map_err(|e| {
         Error::Usage(format!(
             "cannot listen on {}:{}: {e} (try another --port)",
@@ -58,6 +53,15 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
         ))
     })?;
     let addr = server.server_addr().to_ip().map(|a| a.to_string()).unwrap_or_default();
+    let shared = Arc::new(Shared::default());
+    let base_url = opts.base_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let mut engine = Engine::new(&root, opts.preview, opts.now, Some(base_url));
+    let started = Instant::now();
+    let first = engine.rebuild(&Changes {
+        config: true,
+        ..Changes::default()
+    });
+    publish(&engine, &shared, &first, "initial build", started, 0);
     println!("serving http://{addr}/ (watching {}; Ctrl-C to stop)", root.display());
     let http_shared = shared.clone();
     std::thread::spawn(move || http::serve(server, http_shared));

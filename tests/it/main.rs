@@ -1,6 +1,7 @@
 //! Integration tests: real sites in temporary folders, built by the real binary.
 
 mod audit;
+mod browser;
 mod build;
 mod deploy;
 mod serve;
