@@ -59,6 +59,8 @@ pub struct Loaded {
     pub site: Site,
     /// roles.yaml.
     pub roles: Roles,
+    /// The theme, when it loaded.
+    pub theme: Option<Theme>,
     /// Warnings and errors found so far.
     pub diags: Vec<Diagnostic>,
 }
@@ -98,29 +100,51 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded> {
     let (routes, mut d) = Routes::new(&docs, now, opts.preview);
     diags.append(&mut d);
     let git_dates = content::git::last_commit_dates(&opts.root);
-    t.lap("git dates");
-    let (pages, mut d) = render_pages(docs, &routes, &roles, &git_dates, opts.keep_text);
+    // The theme comes before the bodies: it renders their shortcodes.
+    let theme = Theme::load(&opts.root, &config.theme, &mut diags)?;
+    t.lap("git dates and theme");
+    let inputs = PageInputs {
+        routes: &routes,
+        roles: &roles,
+        git_dates: &git_dates,
+        keep_text: opts.keep_text,
+        theme: theme.as_ref(),
+    };
+    let (pages, mut d) = render_pages(docs, &inputs);
     diags.append(&mut d);
     t.lap("markdown");
     let (site, mut d) = Site::new(config, now, opts.preview, pages);
     diags.append(&mut d);
     t.lap("site model");
-    Ok(Loaded { site, roles, diags })
+    Ok(Loaded {
+        site,
+        roles,
+        theme,
+        diags,
+    })
+}
+
+/// What turning a document into a page needs besides the document.
+pub struct PageInputs<'a> {
+    /// Visibility and URLs of all documents (resolves `@/` links).
+    pub routes: &'a Routes,
+    /// roles.yaml (raw HTML permission, author names).
+    pub roles: &'a Roles,
+    /// Last commit dates.
+    pub git_dates: &'a HashMap<PathBuf, jiff::Timestamp>,
+    /// Keep whole plain texts.
+    pub keep_text: bool,
+    /// The theme, which renders shortcodes (none: left as placeholders).
+    pub theme: Option<&'a Theme>,
 }
 
 /// Renders the Markdown of every shown document, in parallel; hidden ones
 /// are dropped here, so nothing later can leak them.
-fn render_pages(
-    docs: Vec<Document>,
-    routes: &Routes,
-    roles: &Roles,
-    git_dates: &HashMap<PathBuf, jiff::Timestamp>,
-    keep_text: bool,
-) -> (Vec<Arc<Page>>, Vec<Diagnostic>) {
+fn render_pages(docs: Vec<Document>, inputs: &PageInputs) -> (Vec<Arc<Page>>, Vec<Diagnostic>) {
     let results: Vec<(Option<Arc<Page>>, Vec<Diagnostic>)> = docs
         .into_par_iter()
         .enumerate()
-        .map(|(i, doc)| render_page(doc, i, routes, roles, git_dates, keep_text))
+        .map(|(i, doc)| render_page(doc, i, inputs))
         .collect();
     let mut pages = Vec::with_capacity(results.len());
     let mut diags = Vec::new();
@@ -133,14 +157,14 @@ fn render_pages(
 
 /// Turns document `i` (of the list `routes` was made from) into a page, or
 /// `None` when it is hidden. Its body is consumed.
-pub fn render_page(
-    mut doc: Document,
-    i: usize,
-    routes: &Routes,
-    roles: &Roles,
-    git_dates: &HashMap<PathBuf, jiff::Timestamp>,
-    keep_text: bool,
-) -> (Option<Arc<Page>>, Vec<Diagnostic>) {
+pub fn render_page(mut doc: Document, i: usize, inputs: &PageInputs) -> (Option<Arc<Page>>, Vec<Diagnostic>) {
+    let PageInputs {
+        routes,
+        roles,
+        git_dates,
+        keep_text,
+        theme,
+    } = *inputs;
     let visibility = routes.visibility[i];
     if !visibility.shown() {
         return (None, Vec::new());
@@ -154,7 +178,14 @@ pub fn render_page(
         keep_text,
         resolve: &resolve,
     };
-    let (rendered, diags) = markdown::render(&body, &opts);
+    let (mut rendered, mut diags) = markdown::render(&body, &opts);
+    let shortcode_key = match theme {
+        Some(t) if !rendered.shortcodes.is_empty() => {
+            diags.extend(t.expand_shortcodes(&mut rendered, &doc.path));
+            t.shortcode_key(&rendered)
+        }
+        _ => 0,
+    };
     let lastmod = doc
         .meta
         .updated
@@ -163,7 +194,8 @@ pub fn render_page(
     let author_name = roles
         .member(&doc.meta.author)
         .map_or_else(|| doc.meta.author.clone(), |m| m.name.clone());
-    let page = Page::new(doc, rendered, routes.urls[i].clone(), visibility, lastmod, author_name);
+    let mut page = Page::new(doc, rendered, routes.urls[i].clone(), visibility, lastmod, author_name);
+    page.shortcode_key = shortcode_key;
     (Some(Arc::new(page)), diags)
 }
 
@@ -171,8 +203,9 @@ pub fn render_page(
 /// written and every problem is returned together.
 pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
     let started = Instant::now();
-    let Loaded { site, mut diags, .. } = load(opts)?;
-    let theme = Theme::load(&opts.root, &site.config.theme, &mut diags)?;
+    let Loaded {
+        site, mut diags, theme, ..
+    } = load(opts)?;
     sort(&mut diags);
     let theme = match theme {
         Some(t) if !has_errors(&diags) => t,
@@ -210,24 +243,16 @@ fn with_warnings(e: Error, warnings: &[Diagnostic]) -> Error {
 /// Checks a site without writing anything: content, roles, site.yaml,
 /// theme, and that every page renders.
 pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
-    let Loaded { site, mut diags, .. } = load(opts)?;
-    let theme = Theme::load(&opts.root, &site.config.theme, &mut diags)?;
+    let Loaded {
+        site, mut diags, theme, ..
+    } = load(opts)?;
     if let (Some(theme), false) = (&theme, has_errors(&diags)) {
-        if let Err(e) = output::write_site(&site, theme, &opts.root, &NullSink, &output::Quiet) {
+        if let Err(e) = output::write_site(&site, theme, &opts.root, &output::NullSink, &output::Quiet) {
             diags.extend(e.diagnostics().iter().cloned());
         }
     }
     sort(&mut diags);
     Ok(diags)
-}
-
-/// Discards output (used by `check`, which renders only to find errors).
-struct NullSink;
-
-impl output::Sink for NullSink {
-    fn write(&self, path: &str, _: &[u8]) -> std::io::Result<()> {
-        output::checked_relative(path).map(|_| ())
-    }
 }
 
 /// The site root for a path given on the command line (default: current folder).

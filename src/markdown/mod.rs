@@ -10,6 +10,8 @@
 //! output as markup (it is escaped and shown as text, with a warning), and no
 //! link or image carries a `javascript:`-like URL, whoever wrote it.
 
+pub mod shortcodes;
+
 use crate::content::slugify;
 use crate::diagnostic::Diagnostic;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -102,6 +104,18 @@ pub struct Rendered {
     /// The `@/` paths the body links to (`jokes/x.md`), so a change of
     /// their URL can re-render this body.
     pub link_targets: Vec<String>,
+    /// Shortcodes, in order; the HTML holds a placeholder for each until
+    /// the theme renders them.
+    pub shortcodes: Vec<ShortcodeUse>,
+}
+
+/// A shortcode call with its inner Markdown rendered.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ShortcodeUse {
+    /// The call as written.
+    pub call: shortcodes::Call,
+    /// Its inner Markdown, rendered.
+    pub body_html: String,
 }
 
 const MORE_MARKER: &str = "<!-- more -->";
@@ -111,6 +125,30 @@ pub const EXCERPT_CHARS: usize = 320;
 /// Renders one body. Problems (broken `@/` links, sanitized HTML, unsafe
 /// URLs) come back as diagnostics located in the file.
 pub fn render(body: &str, opts: &RenderOptions) -> (Rendered, Vec<Diagnostic>) {
+    let (body, calls, mut sc_diags) = shortcodes::extract(body, opts.body_line, opts.path);
+    let (mut out, mut diags) = render_plain(&body, opts);
+    for call in calls {
+        let inner = RenderOptions {
+            body_line: call.line + 1,
+            ..*opts
+        };
+        let (r, mut d) = render_plain(&call.body, &inner);
+        diags.append(&mut d);
+        out.plain_text.push_str(&r.plain_text);
+        out.links.extend(r.links);
+        out.images.extend(r.images);
+        out.link_targets.extend(r.link_targets);
+        out.shortcodes.push(ShortcodeUse {
+            call,
+            body_html: r.html,
+        });
+    }
+    sc_diags.append(&mut diags);
+    (out, sc_diags)
+}
+
+/// Renders Markdown with shortcodes already taken out.
+fn render_plain(body: &str, opts: &RenderOptions) -> (Rendered, Vec<Diagnostic>) {
     let mut r = Renderer {
         opts,
         lines: LineIndex::new(body, opts.body_line),
@@ -173,6 +211,11 @@ impl Renderer<'_, '_> {
                 continue;
             }
             if let Event::Html(h) | Event::InlineHtml(h) = &events[i].0 {
+                if h.trim().starts_with("<!--punchline:shortcode:") {
+                    // Our own placeholder: the theme fills it in later.
+                    i += 1;
+                    continue;
+                }
                 if h.trim() == MORE_MARKER {
                     summary_end.get_or_insert(i);
                     events[i].0 = Event::Text(CowStr::Borrowed(""));

@@ -53,6 +53,16 @@ impl Sink for DirSink {
     }
 }
 
+/// Discards output, still refusing paths that would escape (used by
+/// `check` and `theme check`, which render only to find errors).
+pub struct NullSink;
+
+impl Sink for NullSink {
+    fn write(&self, path: &str, _: &[u8]) -> std::io::Result<()> {
+        checked_relative(path).map(|_| ())
+    }
+}
+
 /// Refuses paths that would land outside the output folder.
 pub fn checked_relative(path: &str) -> std::io::Result<&Path> {
     let p = Path::new(path);

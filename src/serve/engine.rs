@@ -362,6 +362,11 @@ impl Engine {
                 None => true,
                 Some(p) => {
                     fresh.contains_key(&e.doc.path)
+                        || (p.shortcode_key != 0
+                            && self
+                                .theme
+                                .as_ref()
+                                .is_some_and(|t| t.shortcode_key(&p.rendered) != p.shortcode_key))
                         || p.url != routes.urls[i]
                         || (!moved.is_empty() && p.rendered.link_targets.iter().any(|t| moved.contains(t)))
                 }
@@ -380,7 +385,15 @@ impl Engine {
             .into_iter()
             .map(|i| (i, fresh.remove(&self.entries[i].doc.path)))
             .collect();
-        let (root, roles, dates) = (&self.root, &self.roles, &self.git_dates);
+        let root = &self.root;
+        let roles = &self.roles;
+        let inputs = crate::build::PageInputs {
+            routes,
+            roles,
+            git_dates: &self.git_dates,
+            keep_text: false,
+            theme: self.theme.as_ref(),
+        };
         let entries = &self.entries;
         // (entry, page, parse problems when the file was read again, render problems)
         type Done = (usize, Option<Arc<Page>>, Option<Vec<Diagnostic>>, Vec<Diagnostic>);
@@ -408,7 +421,7 @@ impl Engine {
                 let Some(doc) = doc else {
                     return (i, None, parse, Vec::new());
                 };
-                let (page, d) = render_page(doc, i, routes, roles, dates, false);
+                let (page, d) = render_page(doc, i, &inputs);
                 (i, page, parse, d)
             })
             .collect();

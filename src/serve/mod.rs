@@ -16,7 +16,7 @@ use engine::{Changes, Engine, Rebuilt};
 use http::Shared;
 use notify_debouncer_full::{new_debouncer, notify::RecursiveMode, DebounceEventResult};
 use serde_json::json;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -53,30 +53,10 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
         ))
     })?;
     let addr = server.server_addr().to_ip().map(|a| a.to_string()).unwrap_or_default();
-    let shared = Arc::new(Shared::default());
-    let base_url = opts.base_url.clone().unwrap_or_else(|| format!("http://{addr}"));
-    let mut engine = Engine::new(&root, opts.preview, opts.now, Some(base_url));
-    let started = Instant::now();
-    let first = engine.rebuild(&Changes {
-        config: true,
-        ..Changes::default()
-    });
-    publish(&engine, &shared, &first, "initial build", started, 0);
-    println!("serving http://{addr}/ (watching {}; Ctrl-C to stop)", root.display());
-    let http_shared = shared.clone();
-    std::thread::spawn(move || http::serve(server, http_shared));
-    if opts.open {
-        let _ = std::process::Command::new("xdg-open")
-            .arg(format!("http://{addr}/"))
-            .spawn();
-    }
-    watch_loop(&root, opts.debounce, &mut engine, &shared)
-}
-
-fn watch_loop(root: &Path, debounce: Duration, engine: &mut Engine, shared: &Shared) -> Result<()> {
+    // Watch before the first build: an edit made while it runs is not lost.
     let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
     let mut debouncer =
-        new_debouncer(debounce, None, tx).map_err(|e| Error::Usage(format!("cannot watch files: {e}")))?;
+        new_debouncer(opts.debounce, None, tx).map_err(|e| Error::Usage(format!("cannot watch files: {e}")))?;
     for dir in ["content", "themes", "static"] {
         let p = root.join(dir);
         if p.is_dir() {
@@ -86,8 +66,25 @@ fn watch_loop(root: &Path, debounce: Duration, engine: &mut Engine, shared: &Sha
         }
     }
     debouncer
-        .watch(root, RecursiveMode::NonRecursive)
+        .watch(&root, RecursiveMode::NonRecursive)
         .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", root.display())))?;
+    let shared = Arc::new(Shared::default());
+    let base_url = opts.base_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let mut engine = Engine::new(&root, opts.preview, opts.now, Some(base_url));
+    let started = Instant::now();
+    let first = engine.rebuild(&Changes {
+        config: true,
+        ..Changes::default()
+    });
+    publish(&engine, &shared, &first, "initial build", started, 0);
+    let http_shared = shared.clone();
+    std::thread::spawn(move || http::serve(server, http_shared));
+    println!("serving http://{addr}/ (watching {}; Ctrl-C to stop)", root.display());
+    if opts.open {
+        let _ = std::process::Command::new("xdg-open")
+            .arg(format!("http://{addr}/"))
+            .spawn();
+    }
     let mut generation = 1;
     for batch in rx {
         let Ok(events) = batch else { continue };
@@ -101,7 +98,7 @@ fn watch_loop(root: &Path, debounce: Duration, engine: &mut Engine, shared: &Sha
             .filter(|e| !e.kind.is_access() && !e.kind.is_other())
             .flat_map(|e| e.paths.iter())
         {
-            if let Ok(rel) = path.strip_prefix(root) {
+            if let Ok(rel) = path.strip_prefix(&root) {
                 let before = changes.clone();
                 watch::classify(rel, &mut changes);
                 if changes != before && !names.contains(&rel.display().to_string()) {
@@ -113,9 +110,10 @@ fn watch_loop(root: &Path, debounce: Duration, engine: &mut Engine, shared: &Sha
             continue;
         }
         let result = engine.rebuild(&changes);
-        publish(engine, shared, &result, &names.join(", "), started, generation);
+        publish(&engine, &shared, &result, &names.join(", "), started, generation);
         generation += 1;
     }
+    drop(debouncer);
     Ok(())
 }
 

@@ -43,6 +43,9 @@ pub struct Page {
     pub tag_slugs: Vec<String>,
     /// Slug of `meta.category`.
     pub category_slug: Option<String>,
+    /// Hash of the shortcode templates its body used (0: none), so the dev
+    /// server knows when a template change must re-render the body.
+    pub shortcode_key: u64,
 }
 
 impl Page {
@@ -67,6 +70,7 @@ impl Page {
             author_name,
             tag_slugs,
             category_slug,
+            shortcode_key: 0,
         }
     }
 

@@ -8,7 +8,8 @@ use std::hash::{Hash, Hasher};
 /// The template names a template's text refers to directly.
 pub fn references(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut rest = text;
+    let uncommented = strip_comments(text);
+    let mut rest = uncommented.as_str();
     while let Some(start) = rest.find("{%") {
         let after = &rest[start + 2..];
         let Some(end) = after.find("%}") else { break };
@@ -26,6 +27,21 @@ pub fn references(text: &str) -> Vec<String> {
         }
         rest = &after[end + 2..];
     }
+    out
+}
+
+/// The text without `{# ... #}` comments (which may quote tags).
+fn strip_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{#") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find("#}") {
+            Some(end) => rest = &rest[start + end + 2..],
+            None => return out,
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -59,7 +75,7 @@ mod tests {
 
     #[test]
     fn finds_extends_include_import() {
-        let t = r#"{% extends "base.html" %}{% import "macros.html" as m %}
+        let t = r#"{# {% include "commented.html" %} #}{% extends "base.html" %}{% import "macros.html" as m %}
 {%- include "partials/a.html" -%}{% include ["x.html", "y.html"] ignore missing %}{{ "{% include" }}"#;
         assert_eq!(
             references(t),

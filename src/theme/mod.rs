@@ -11,6 +11,7 @@
 //! `asset()` function, which maps a static path to its fingerprinted URL.
 
 pub mod deps;
+pub mod scaffold;
 pub mod views;
 
 use crate::diagnostic::{Diagnostic, Error, Result};
@@ -211,6 +212,77 @@ impl Theme {
         let assets = self.statics.keys().map(|k| (k.clone(), format!("/{k}"))).collect();
         self.tera.register_function("asset", AssetFn { assets });
         self
+    }
+
+    /// Renders the shortcodes of a body (templates `shortcodes/<name>.html`,
+    /// given the call's arguments and `body`, its inner Markdown as HTML)
+    /// into the placeholders the markdown stage left. Unknown shortcodes and
+    /// template errors are diagnostics at the call's line.
+    pub fn expand_shortcodes(&self, rendered: &mut crate::markdown::Rendered, path: &Path) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        for (n, sc) in rendered.shortcodes.iter().enumerate() {
+            let tpl = format!("shortcodes/{}.html", sc.call.name);
+            let html = if !self.has_template(&tpl) {
+                let known: Vec<&str> = self
+                    .template_files
+                    .keys()
+                    .filter_map(|k| k.strip_prefix("shortcodes/").and_then(|k| k.strip_suffix(".html")))
+                    .collect();
+                diags.push(
+                    Diagnostic::error("SC002", path, format!("unknown shortcode '{}'", sc.call.name))
+                        .at(sc.call.line, 0)
+                        .help(format!("the theme has: {}", known.join(", "))),
+                );
+                String::new()
+            } else {
+                let mut ctx = tera::Context::new();
+                for (k, v) in &sc.call.args {
+                    ctx.insert(k, v);
+                }
+                ctx.insert("body", &sc.body_html);
+                match self.render(
+                    &tpl,
+                    &ctx,
+                    &format!("the shortcode at {}:{}", path.display(), sc.call.line),
+                ) {
+                    Ok(html) => html,
+                    Err(d) => {
+                        diags.push(d);
+                        String::new()
+                    }
+                }
+            };
+            let ph = crate::markdown::shortcodes::placeholder(n);
+            rendered.html = rendered.html.replacen(&ph, &html, 1);
+            rendered.summary_html = rendered.summary_html.replacen(&ph, &html, 1);
+        }
+        diags
+    }
+
+    /// A hash of the shortcode templates a body uses (with what they pull
+    /// in): when it changes, the body must be rendered again.
+    pub fn shortcode_key(&self, rendered: &crate::markdown::Rendered) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        for sc in &rendered.shortcodes {
+            self.closure_hashes
+                .get(&format!("shortcodes/{}.html", sc.call.name))
+                .hash(&mut h);
+        }
+        h.finish()
+    }
+
+    /// The templates reached from `roots` through extends/include/import.
+    pub fn reachable(&self, roots: &std::collections::BTreeSet<String>) -> std::collections::BTreeSet<String> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stack: Vec<String> = roots.iter().cloned().collect();
+        while let Some(n) = stack.pop() {
+            if let (Some(text), false) = (self.sources.get(&n), seen.contains(&n)) {
+                stack.extend(deps::references(text));
+            }
+            seen.insert(n);
+        }
+        seen
     }
 
     /// Whether the theme has template `name`.

@@ -268,7 +268,9 @@ fn a_css_change_swaps_the_stylesheet_without_rendering_pages() {
 #[test]
 fn incremental_rebuilds_match_a_fresh_build() {
     let s = site();
-    let mut srv = Server::start(&s, &[]);
+    // The same base URL for both servers (by default each uses its own address).
+    let base = ["--base-url", "https://jokes.test"];
+    let mut srv = Server::start(&s, &base);
     edit(&s, "content/jokes/j7.md", "date: 2026-10-07", "date: 2026-10-11");
     srv.next_rebuild();
     edit(&s, "content/jokes/j2.md", "tags: [a]", "tags: [b, c]");
@@ -278,7 +280,7 @@ fn incremental_rebuilds_match_a_fresh_build() {
     edit(&s, "content/jokes/j9.md", "status: published", "status: draft");
     srv.next_rebuild();
     let incremental = srv.manifest();
-    let fresh = Server::start(&s, &[]);
+    let fresh = Server::start(&s, &base);
     assert_eq!(
         incremental,
         fresh.manifest(),
