@@ -310,12 +310,15 @@ mod tests {
     use crate::deploy::target::FileTarget;
     use crate::output::{FileRecord, Manifest};
 
+    /// Picks operations to fail: `Some(transient)` fails the call.
+    type FailFilter = Box<dyn Fn(&str, usize) -> Option<bool> + Send + Sync>;
+
     /// A target that records the order of completed operations, wrapping a
     /// real one, and fails the operations its `fail` filter picks.
     struct Recording<T> {
         inner: T,
         log: Mutex<Vec<String>>,
-        fail: Box<dyn Fn(&str, usize) -> Option<bool> + Send + Sync>,
+        fail: FailFilter,
         calls: AtomicUsize,
     }
 

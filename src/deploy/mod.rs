@@ -117,7 +117,7 @@ pub enum DeployError {
         /// The target's name.
         target: String,
         /// The error.
-        error: ApplyError,
+        error: Box<ApplyError>,
         /// What was done before it.
         applied: Applied,
     },
@@ -223,7 +223,7 @@ fn apply_plan(
     if let Err(error) = result {
         return Err(DeployError::Interrupted {
             target: report.target.clone(),
-            error,
+            error: Box::new(error),
             applied,
         });
     }
@@ -238,7 +238,7 @@ fn apply_plan(
     if remote != Some(&report.plan.manifest) {
         apply::write_manifest(target, &report.plan.manifest, apply_opts).map_err(|e| DeployError::Interrupted {
             target: report.target.clone(),
-            error: ApplyError::Target(e),
+            error: Box::new(ApplyError::Target(e)),
             applied,
         })?;
     }

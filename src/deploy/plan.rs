@@ -217,8 +217,9 @@ pub fn check_deletes(plan: &Plan, max: usize, output: &Path) -> Result<(), Diagn
         "DEP005",
         output.join(MANIFEST_FILE),
         format!(
-            "refusing to delete {} files from the target (the limit is {max}); nothing was changed",
-            plan.deletes.len()
+            "refusing to delete {} file{} from the target (the limit is {max}); nothing was changed",
+            plan.deletes.len(),
+            if plan.deletes.len() == 1 { "" } else { "s" }
         ),
     )
     .help("check that --output is the right, complete build; if these deletes are intended, raise --max-deletes"))
