@@ -287,7 +287,7 @@ impl TermProgress {
     fn draw(bar: &Bar) {
         let filled = (bar.done * 30).checked_div(bar.files).unwrap_or(30);
         eprint!(
-            "\r\x1b[2K{:<12} [{}{}] {}/{}  {}",
+            "\r\x1b[2K{:<22} [{}{}] {}/{}  {}",
             bar.name,
             "#".repeat(filled),
             " ".repeat(30 - filled),

@@ -53,9 +53,10 @@ pub struct DeployOptions {
     pub max_deletes: usize,
     /// Where to write the changed URLs.
     pub changed_urls: Option<PathBuf>,
-    /// The first retry's wait (tests shorten it).
-    pub backoff: Duration,
 }
+
+/// The first retry's wait; each next one doubles it.
+const BACKOFF: Duration = Duration::from_millis(250);
 
 impl DeployOptions {
     /// Defaults for the site at `root`: output in `root/public`, no deletes.
@@ -69,7 +70,6 @@ impl DeployOptions {
             delete: false,
             max_deletes: 256,
             changed_urls: None,
-            backoff: Duration::from_millis(250),
         }
     }
 }
@@ -165,7 +165,7 @@ pub fn deploy(
     let apply_opts = ApplyOptions {
         concurrency: cfg.concurrency,
         retries: cfg.retries,
-        backoff: opts.backoff,
+        backoff: BACKOFF,
     };
     let remote = read_target_manifest(target.as_ref(), &apply_opts, &mut diags)?;
     let style = target.compression();

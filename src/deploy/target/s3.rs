@@ -136,6 +136,7 @@ impl S3Target {
             .timeout_connect(Some(Duration::from_secs(10)))
             .timeout_recv_response(Some(Duration::from_secs(60)))
             .timeout_global(Some(Duration::from_secs(600)))
+            .max_idle_connections(64)
             .max_idle_connections_per_host(64)
             .user_agent(concat!("punchline/", env!("CARGO_PKG_VERSION")))
             .build();
