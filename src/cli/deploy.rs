@@ -4,7 +4,7 @@ use super::build::Format;
 use crate::deploy::apply::Progress;
 use crate::deploy::plan::{Plan, Reason};
 use crate::deploy::{self, DeployError, DeployOptions, Report};
-use crate::diagnostic::{Diagnostic, Result};
+use crate::diagnostic::{has_errors, Diagnostic, Result};
 use clap::Args;
 use serde::Serialize;
 use std::io::IsTerminal;
@@ -56,7 +56,9 @@ impl DeployArgs {
         match deploy::deploy(&opts, &env, &progress) {
             Ok(report) => {
                 self.print_report(&report);
-                Ok(ExitCode::SUCCESS)
+                // A dry run that the real deploy would refuse still fails.
+                let refused = has_errors(&report.diagnostics);
+                Ok(if refused { ExitCode::from(1) } else { ExitCode::SUCCESS })
             }
             Err(e) => {
                 self.print_error(&e);
@@ -69,7 +71,7 @@ impl DeployArgs {
         match self.format {
             Format::Json => println!("{}", to_json(&JsonReport::new(r))),
             Format::Text => {
-                super::print_diagnostics(&r.warnings);
+                super::print_diagnostics(&r.diagnostics);
                 if r.dry_run {
                     print_plan(r);
                 }
@@ -205,7 +207,7 @@ struct JsonReport<'a> {
     hook_ran: bool,
     plan: JsonPlan<'a>,
     changed_urls: &'a [String],
-    warnings: &'a [Diagnostic],
+    diagnostics: &'a [Diagnostic],
 }
 
 impl<'a> JsonReport<'a> {
@@ -222,7 +224,7 @@ impl<'a> JsonReport<'a> {
             })
             .collect();
         JsonReport {
-            ok: true,
+            ok: !has_errors(&r.diagnostics),
             dry_run: r.dry_run,
             target: &r.target,
             location: &r.location,
@@ -240,7 +242,7 @@ impl<'a> JsonReport<'a> {
                 keep: &r.plan.kept,
             },
             changed_urls: &r.changed_urls,
-            warnings: &r.warnings,
+            diagnostics: &r.diagnostics,
         }
     }
 }

@@ -93,8 +93,9 @@ pub struct Report {
     pub hook_ran: bool,
     /// Wall time.
     pub duration: Duration,
-    /// Warnings.
-    pub warnings: Vec<Diagnostic>,
+    /// Warnings; in a dry run also the errors the real deploy would stop
+    /// at (the max-deletes guard), so the plan is still shown.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Why a deploy failed.
@@ -176,7 +177,12 @@ pub fn deploy(
         opts.delete,
     );
     if opts.delete {
-        plan::check_deletes(&plan, opts.max_deletes, &opts.output).map_err(|d| DeployError::Input(vec![d]))?;
+        if let Err(d) = plan::check_deletes(&plan, opts.max_deletes, &opts.output) {
+            if !opts.dry_run {
+                return Err(DeployError::Input(vec![d]));
+            }
+            diags.push(d);
+        }
     }
     let mut report = Report {
         target: spec.name.clone(),
@@ -187,7 +193,7 @@ pub fn deploy(
         applied: Applied::default(),
         hook_ran: false,
         duration: Duration::ZERO,
-        warnings: diags,
+        diagnostics: diags,
     };
     if !opts.dry_run {
         apply_plan(

@@ -94,6 +94,21 @@ fn folder_deletes_guard_and_dry_run() {
     assert!(r.stderr.contains("error[DEP005]"), "{}", r.stderr);
     assert!(www.join("jokes/gamma/index.html").exists());
 
+    // A dry run over the limit shows the plan, and fails like the deploy would.
+    let r = deploy(
+        &s,
+        None,
+        &["--target", "www", "--delete", "--max-deletes", "1", "--dry-run"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.contains("  delete  jokes/gamma/index.html"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("error[DEP005]: refusing to delete 2 files"),
+        "{}",
+        r.stderr
+    );
+    assert!(www.join("jokes/gamma/index.html").exists());
+
     let r = deploy(&s, None, &["--target", "www", "--delete", "--dry-run"]).ok();
     assert!(r.stdout.contains("  delete  jokes/gamma/index.html"), "{}", r.stdout);
     assert!(www.join("jokes/gamma/index.html").exists());
