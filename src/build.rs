@@ -101,7 +101,7 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded> {
     diags.append(&mut d);
     let git_dates = content::git::last_commit_dates(&opts.root);
     // The theme comes before the bodies: it renders their shortcodes.
-    let theme = Theme::load(&opts.root, &config.theme, &mut diags)?;
+    let theme = Theme::load(&opts.root, &config.theme, &mut diags)?.map(Theme::for_build);
     t.lap("git dates and theme");
     let inputs = PageInputs {
         routes: &routes,

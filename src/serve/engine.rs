@@ -256,7 +256,7 @@ impl Engine {
         self.theme_diags = d;
         if let Some(t) = theme {
             // Page keys stay valid: each covers its template's closure hash.
-            self.theme = Some(t.without_fingerprints());
+            self.theme = Some(t);
         } else if !has_errors(&self.theme_diags) {
             self.theme_diags
                 .push(Diagnostic::error("THM001", "themes/", "the theme could not be loaded"));

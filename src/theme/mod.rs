@@ -10,6 +10,7 @@
 //! Invariant: templates receive only the typed views of [`views`] and the
 //! `asset()` function, which maps a static path to its fingerprinted URL.
 
+pub mod assets;
 pub mod deps;
 pub mod scaffold;
 pub mod views;
@@ -79,8 +80,6 @@ struct Layer {
     extends: Option<String>,
 }
 
-/// Files with these extensions get a content hash in their output name.
-const FINGERPRINTED: &[&str] = &["css", "js"];
 
 impl Theme {
     /// Loads theme `name` and its ancestors. Problems (missing theme, bad
@@ -120,8 +119,7 @@ impl Theme {
                 sources.insert(tpl, (path, text));
             }
             for (rel, bytes) in layer.statics {
-                let output = fingerprinted_name(&rel, &bytes);
-                statics.insert(rel, StaticFile { bytes, output });
+                statics.insert(rel.clone(), StaticFile { bytes, output: rel });
             }
         }
         let mut tera = tera::Tera::default();
@@ -202,15 +200,19 @@ impl Theme {
         Ok(ctx)
     }
 
-    /// Serves static files under their own names (the dev server): a CSS
-    /// edit then changes only the stylesheet, not the URL every page links,
-    /// so the browser can swap it in without re-rendering any page.
-    pub fn without_fingerprints(mut self) -> Theme {
+    /// Prepares static files for a build: CSS and JS minified, every file
+    /// named by its content hash (and `asset()` handing out those names).
+    /// The dev server skips this: plain names mean a CSS edit changes only
+    /// the stylesheet, which the browser swaps in without re-rendering pages.
+    pub fn for_build(mut self) -> Theme {
         for (rel, file) in self.statics.iter_mut() {
-            file.output = rel.clone();
+            if let Cow::Owned(min) = assets::minify(rel, &file.bytes) {
+                file.bytes = Cow::Owned(min);
+            }
+            file.output = assets::fingerprinted_name(rel, &file.bytes);
         }
-        let assets = self.statics.keys().map(|k| (k.clone(), format!("/{k}"))).collect();
-        self.tera.register_function("asset", AssetFn { assets });
+        let urls = self.statics.iter().map(|(k, v)| (k.clone(), format!("/{}", v.output))).collect();
+        self.tera.register_function("asset", AssetFn { assets: urls });
         self
     }
 
@@ -378,17 +380,6 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-/// `css/site.css` + bytes -> `css/site.<8 hex>.css`.
-pub fn fingerprinted_name(rel: &str, bytes: &[u8]) -> String {
-    let ext = rel.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-    if !FINGERPRINTED.contains(&ext) {
-        return rel.to_string();
-    }
-    let hash = xxhash_rust::xxh3::xxh3_64(bytes);
-    let stem = &rel[..rel.len() - ext.len() - 1];
-    format!("{stem}.{:08x}.{ext}", (hash >> 32) as u32)
-}
-
 fn load_layer(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Result<Option<Layer>> {
     let dir = root.join("themes").join(name);
     if dir.is_dir() {
@@ -439,6 +430,11 @@ fn load_disk_layer(root: &Path, dir: &Path, name: &str, diags: &mut Vec<Diagnost
         statics: Vec::new(),
         extends,
     };
+    // Sass first: a file in static/ of the same name wins.
+    if dir.join("sass").is_dir() {
+        let css = assets::compile_sass(&dir.join("sass"), &rel_dir.join("sass"), diags);
+        layer.statics.extend(css.into_iter().map(|(p, b)| (p, Cow::Owned(b))));
+    }
     for (sub, is_tpl) in [("templates", true), ("static", false)] {
         let base = dir.join(sub);
         if !base.is_dir() {
@@ -584,21 +580,5 @@ impl tera::Function for AssetFn {
 
     fn is_safe(&self) -> bool {
         true
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fingerprints_css_and_js_only() {
-        let a = fingerprinted_name("css/site.css", b"body{}");
-        assert!(
-            a.starts_with("css/site.") && a.ends_with(".css") && a.len() == "css/site.12345678.css".len(),
-            "{a}"
-        );
-        assert_ne!(a, fingerprinted_name("css/site.css", b"body{color:red}"));
-        assert_eq!(fingerprinted_name("images/a.png", b"x"), "images/a.png");
     }
 }
