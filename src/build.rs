@@ -113,7 +113,9 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded> {
     let (pages, mut d) = render_pages(docs, &inputs);
     diags.append(&mut d);
     t.lap("markdown");
-    let (site, mut d) = Site::new(config, now, opts.preview, pages);
+    let (heroes, mut d) = output::images::heroes(&pages, &opts.root);
+    diags.append(&mut d);
+    let (site, mut d) = Site::new(config, now, opts.preview, pages, heroes);
     diags.append(&mut d);
     t.lap("site model");
     Ok(Loaded {

@@ -8,6 +8,7 @@
 //! ([`Staging`]), so a failed build leaves the previous one untouched.
 
 pub mod feeds;
+pub mod images;
 pub mod jobs;
 pub mod search;
 pub mod sitemap;
@@ -190,6 +191,9 @@ pub fn write_site(
     }
     for file in theme.statics.values() {
         put(file.output.clone(), &file.bytes)?;
+    }
+    for (path, bytes) in site.heroes.values().flat_map(|h| &h.variants) {
+        put(path.clone(), bytes)?;
     }
     copy_site_static(root, &mut files, sink)?;
     let manifest = Manifest {

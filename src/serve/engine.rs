@@ -123,6 +123,9 @@ pub struct Engine {
     sitemap_key: u64,
     /// Files of static/, read again only when one of them changes.
     site_static: Option<Vec<(String, Vec<u8>)>>,
+    /// Hero images of specials, and the hash of the hero fields they were
+    /// made for (remade when those or static/ change).
+    heroes: (u64, BTreeMap<PathBuf, crate::site::HeroImage>),
 }
 
 impl Engine {
@@ -147,6 +150,7 @@ impl Engine {
             site: None,
             sitemap_key: 0,
             site_static: None,
+            heroes: (0, BTreeMap::new()),
         }
     }
 
@@ -210,11 +214,19 @@ impl Engine {
             .iter()
             .filter_map(|e| e.page.clone().map(|p| (p, e.version)))
             .unzip();
-        let (site, site_diags) = Site::new(self.config.clone(), self.now(), self.preview, pages);
+        let hero_diags = self.update_heroes(&pages, changes.site_static || changes.config);
+        let (site, site_diags) = Site::new(
+            self.config.clone(),
+            self.now(),
+            self.preview,
+            pages,
+            self.heroes.1.clone(),
+        );
         t.lap("site model");
         let mut diags = global;
         diags.extend(route_diags);
         diags.extend(site_diags);
+        diags.extend(hero_diags);
         diags.extend(self.broken.values().flatten().cloned());
         for e in &self.entries {
             diags.extend(e.parse_diags.iter().chain(&e.render_diags).cloned());
@@ -436,6 +448,22 @@ impl Engine {
         }
     }
 
+    /// Measures and resizes hero images again when a special's `hero`
+    /// changed or static/ did.
+    fn update_heroes(&mut self, pages: &[Arc<Page>], forced: bool) -> Vec<Diagnostic> {
+        let mut h = xxhash_rust::xxh3::Xxh3Default::new();
+        for p in pages.iter().filter(|p| p.doc.meta.special.is_some()) {
+            (&p.doc.path, &p.doc.meta.special.as_ref().map(|s| &s.hero.image)).hash(&mut h);
+        }
+        let key = h.finish();
+        if key == self.heroes.0 && !forced {
+            return Vec::new();
+        }
+        let (heroes, diags) = output::images::heroes(pages, &self.root);
+        self.heroes = (key, heroes);
+        diags
+    }
+
     /// The search index entry of each listed page, reusing those of
     /// unchanged pages. `owner[id]` is the entry index of page `id`.
     fn search_entries(&mut self, site: &Site, versions: &[u64]) -> Vec<Arc<str>> {
@@ -548,6 +576,9 @@ impl Engine {
         }
         for file in theme.statics.values() {
             put(files, file.output.clone(), file.bytes.to_vec());
+        }
+        for (path, bytes) in site.heroes.values().flat_map(|h| &h.variants) {
+            put(files, path.clone(), bytes.clone());
         }
         for (path, xml) in feeds::all(site) {
             put(files, path, xml.into_bytes());

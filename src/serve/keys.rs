@@ -83,6 +83,10 @@ pub fn job_key(site: &Site, theme: &Theme, versions: &[u64], sitewide: u64, job:
         Job::Special(i, pager) => {
             let sp = &site.specials[*i];
             versions[sp.page].hash(&mut h);
+            site.heroes
+                .get(&site.pages[sp.page].doc.path)
+                .map(|x| (x.width, x.height, &x.srcset))
+                .hash(&mut h);
             (pager.total, sp.items.len()).hash(&mut h);
             pages(&sp.items[pager.items.clone()], &mut h);
         }

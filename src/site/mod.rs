@@ -180,6 +180,21 @@ pub struct Site {
     /// The headline ticker: pinned bulletins, then the latest, at most
     /// `headlines` of them.
     pub headlines: Vec<PageId>,
+    /// Hero images of specials, by the special's path.
+    pub heroes: BTreeMap<std::path::PathBuf, HeroImage>,
+}
+
+/// A special's hero image, measured (and resized) by `output::images`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct HeroImage {
+    /// Intrinsic width in pixels.
+    pub width: u32,
+    /// Intrinsic height in pixels.
+    pub height: u32,
+    /// `srcset` value when smaller variants exist.
+    pub srcset: Option<String>,
+    /// The variants: output path and bytes.
+    pub variants: Vec<(String, Vec<u8>)>,
 }
 
 /// One page of a paginated listing.
@@ -228,6 +243,7 @@ impl Site {
         now: Timestamp,
         preview: bool,
         mut pages: Vec<Arc<Page>>,
+        heroes: BTreeMap<std::path::PathBuf, HeroImage>,
     ) -> (Site, Vec<Diagnostic>) {
         if !pages.is_sorted_by(|a, b| a.doc.path <= b.doc.path) {
             pages.sort_by(|a, b| a.doc.path.cmp(&b.doc.path));
@@ -283,6 +299,7 @@ impl Site {
             tags,
             categories,
             headlines,
+            heroes,
         };
         (site, diags)
     }

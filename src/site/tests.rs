@@ -154,7 +154,7 @@ fn sections_taxonomies_specials_and_headlines() {
             "status: published\nselect: {tags: [nothing]}\n",
         )),
     ];
-    let (site, d) = Site::new(SiteConfig::default(), now(), false, pages);
+    let (site, d) = Site::new(SiteConfig::default(), now(), false, pages, Default::default());
     let id = |url: &str| site.page_by_url(url).unwrap();
     let (old, new) = (id("/jokes/old/"), id("/jokes/new/"));
     assert_eq!(site.jokes, vec![new, old], "newest first");

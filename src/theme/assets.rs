@@ -28,7 +28,9 @@ pub fn fingerprinted_name(rel: &str, bytes: &[u8]) -> String {
 
 /// Minified CSS or JS; other files, or files the minifier cannot read, unchanged.
 pub fn minify<'a>(rel: &str, bytes: &'a [u8]) -> Cow<'a, [u8]> {
-    let Ok(text) = std::str::from_utf8(bytes) else { return Cow::Borrowed(bytes) };
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Cow::Borrowed(bytes);
+    };
     if rel.ends_with(".css") {
         match minifier::css::minify(text) {
             Ok(m) => Cow::Owned(m.to_string().into_bytes()),
@@ -51,7 +53,12 @@ pub fn compile_sass(dir: &Path, shown: &Path, diags: &mut Vec<Diagnostic>) -> Ve
         if !entry.file_type().is_file() || !is_sass || name.starts_with('_') {
             continue;
         }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
         let css_rel = format!("css/{}.css", rel.rsplit_once('.').map_or(rel.as_str(), |(s, _)| s));
         match compile_one(entry.path(), dir) {
             Ok(css) => out.push((css_rel, css.into_bytes())),
@@ -73,16 +80,28 @@ fn compile_one(file: &Path, load_path: &Path) -> Result<String, (usize, String)>
         // grass reports "Error: message" then a caret line with "line:col".
         let line = text
             .lines()
-            .find_map(|l| l.trim().split_whitespace().find_map(|w| w.split(':').nth(1).and_then(|n| n.parse().ok())))
+            .find_map(|l| {
+                l.trim()
+                    .split_whitespace()
+                    .find_map(|w| w.split(':').nth(1).and_then(|n| n.parse().ok()))
+            })
             .unwrap_or(0);
-        let msg = text.lines().next().unwrap_or("").trim_start_matches("Error: ").to_string();
+        let msg = text
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("Error: ")
+            .to_string();
         (line, msg)
     })
 }
 
 #[cfg(not(feature = "sass"))]
 fn compile_one(_: &Path, _: &Path) -> Result<String, (usize, String)> {
-    Err((0, "this punchline was built without Sass support (the `sass` feature)".into()))
+    Err((
+        0,
+        "this punchline was built without Sass support (the `sass` feature)".into(),
+    ))
 }
 
 #[cfg(test)]
@@ -92,7 +111,10 @@ mod tests {
     #[test]
     fn fingerprints_every_file_by_content() {
         let a = fingerprinted_name("css/site.css", b"body{}");
-        assert!(a.starts_with("css/site.") && a.ends_with(".css") && a.len() == "css/site.12345678.css".len(), "{a}");
+        assert!(
+            a.starts_with("css/site.") && a.ends_with(".css") && a.len() == "css/site.12345678.css".len(),
+            "{a}"
+        );
         assert_ne!(a, fingerprinted_name("css/site.css", b"body{color:red}"));
         let img = fingerprinted_name("images/logo.png", b"png");
         assert!(img.starts_with("images/logo.") && img.ends_with(".png"), "{img}");
@@ -104,7 +126,11 @@ mod tests {
         let css = minify("a.css", b"body {\n  color : red ;\n}\n/* note */\n");
         assert_eq!(std::str::from_utf8(&css).unwrap(), "body{color:red;}");
         let js = minify("a.js", b"// note\nconst x = 1 ;\nfunction f ( a ) { return a + x ; }\n");
-        assert!(js.len() < 50 && std::str::from_utf8(&js).unwrap().contains("return a+x"), "{:?}", std::str::from_utf8(&js));
+        assert!(
+            js.len() < 50 && std::str::from_utf8(&js).unwrap().contains("return a+x"),
+            "{:?}",
+            std::str::from_utf8(&js)
+        );
         assert_eq!(&*minify("a.svg", b"<svg> </svg>"), b"<svg> </svg>");
     }
 
@@ -113,13 +139,21 @@ mod tests {
     fn compiles_sass_and_locates_errors() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("_vars.scss"), "$ink: #123;").unwrap();
-        std::fs::write(dir.path().join("site.scss"), "@use 'vars';\nbody { a { color: vars.$ink; } }\n").unwrap();
+        std::fs::write(
+            dir.path().join("site.scss"),
+            "@use 'vars';\nbody { a { color: vars.$ink; } }\n",
+        )
+        .unwrap();
         let mut d = Vec::new();
         let out = compile_sass(dir.path(), Path::new("themes/t/sass"), &mut d);
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(out.len(), 1, "partials are not compiled on their own");
         assert_eq!(out[0].0, "css/site.css");
-        assert!(String::from_utf8_lossy(&out[0].1).contains("body a"), "{:?}", String::from_utf8_lossy(&out[0].1));
+        assert!(
+            String::from_utf8_lossy(&out[0].1).contains("body a"),
+            "{:?}",
+            String::from_utf8_lossy(&out[0].1)
+        );
         std::fs::write(dir.path().join("site.scss"), "body {\n  color: $nope;\n}\n").unwrap();
         let mut d = Vec::new();
         compile_sass(dir.path(), Path::new("themes/t/sass"), &mut d);

@@ -80,7 +80,6 @@ struct Layer {
     extends: Option<String>,
 }
 
-
 impl Theme {
     /// Loads theme `name` and its ancestors. Problems (missing theme, bad
     /// theme.yaml, template syntax errors, missing templates) go to `diags`;
@@ -211,7 +210,11 @@ impl Theme {
             }
             file.output = assets::fingerprinted_name(rel, &file.bytes);
         }
-        let urls = self.statics.iter().map(|(k, v)| (k.clone(), format!("/{}", v.output))).collect();
+        let urls = self
+            .statics
+            .iter()
+            .map(|(k, v)| (k.clone(), format!("/{}", v.output)))
+            .collect();
         self.tera.register_function("asset", AssetFn { assets: urls });
         self
     }

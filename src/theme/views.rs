@@ -242,6 +242,12 @@ pub struct SpecialView<'a> {
     pub hero_alt: Option<&'a str>,
     /// Hero slogan.
     pub hero_slogan: Option<&'a str>,
+    /// Hero image width in pixels (for the `width` attribute), when known.
+    pub hero_width: Option<u32>,
+    /// Hero image height in pixels, when known.
+    pub hero_height: Option<u32>,
+    /// `srcset` with the resized variants of a raster hero image.
+    pub hero_srcset: Option<&'a str>,
     /// Campaign start, `YYYY-MM-DD`.
     pub starts: Option<String>,
     /// Campaign end, `YYYY-MM-DD`.
@@ -424,11 +430,15 @@ pub fn term(t: &Term) -> TermView<'_> {
 pub fn special(site: &Site, id: PageId) -> SpecialView<'_> {
     let p: &Page = &site.pages[id];
     let sp = p.doc.meta.special.as_ref();
+    let hero = site.heroes.get(&p.doc.path);
     SpecialView {
         item: item(site, id, true),
         hero_image: sp.and_then(|s| s.hero.image.as_deref()),
         hero_alt: sp.and_then(|s| s.hero.alt.as_deref()),
         hero_slogan: sp.and_then(|s| s.hero.slogan.as_deref()),
+        hero_width: hero.map(|h| h.width),
+        hero_height: hero.map(|h| h.height),
+        hero_srcset: hero.and_then(|h| h.srcset.as_deref()),
         starts: sp.and_then(|s| s.starts).map(|w| w.ymd()),
         ends: sp.and_then(|s| s.ends).map(|w| w.ymd()),
         starts_human: sp.and_then(|s| s.starts).map(|w| w.human()),
