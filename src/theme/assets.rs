@@ -81,8 +81,7 @@ fn compile_one(file: &Path, load_path: &Path) -> Result<String, (usize, String)>
         let line = text
             .lines()
             .find_map(|l| {
-                l.trim()
-                    .split_whitespace()
+                l.split_whitespace()
                     .find_map(|w| w.split(':').nth(1).and_then(|n| n.parse().ok()))
             })
             .unwrap_or(0);

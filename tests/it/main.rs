@@ -6,4 +6,5 @@ mod build;
 mod deploy;
 mod serve;
 mod support;
+mod theme;
 mod workflow;
