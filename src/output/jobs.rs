@@ -238,7 +238,7 @@ fn fill(site: &Site, job: &Job, ctx: &mut tera::Context) -> HeadView {
             ctx.insert("term", &views::term(term));
             ctx.insert(
                 "paginator",
-                &views::paginator(site, &term.pages, pager, &term.url, true),
+                &views::paginator(site, &term.pages, pager, &term.url, false),
             );
             let title = format!("{}: {}", tax.singular(), term.name);
             let desc = format!(

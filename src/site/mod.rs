@@ -46,6 +46,26 @@ pub struct Page {
     /// Hash of the shortcode templates its body used (0: none), so the dev
     /// server knows when a template change must re-render the body.
     pub shortcode_key: u64,
+    /// Dates and term links as pages show them, formatted once here rather
+    /// than in each of the listings the page appears in.
+    pub display: Display,
+}
+
+/// Display strings of a page (see [`Page::display`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Display {
+    /// `date` as `YYYY-MM-DD`.
+    pub date: String,
+    /// `date` as RFC 3339.
+    pub date_iso: String,
+    /// `date` for people: `14 Nov 2026`.
+    pub date_human: String,
+    /// `lastmod` as RFC 3339.
+    pub lastmod_iso: String,
+    /// `/tags/<slug>/` for each tag.
+    pub tag_urls: Vec<String>,
+    /// `/categories/<slug>/`.
+    pub category_url: Option<String>,
 }
 
 impl Page {
@@ -59,8 +79,16 @@ impl Page {
         lastmod: When,
         author_name: String,
     ) -> Page {
-        let tag_slugs = doc.meta.tags.iter().map(|t| slugify(t)).collect();
+        let tag_slugs: Vec<String> = doc.meta.tags.iter().map(|t| slugify(t)).collect();
         let category_slug = doc.meta.category.as_deref().map(slugify);
+        let display = Display {
+            date: doc.meta.date.ymd(),
+            date_iso: doc.meta.date.rfc3339(),
+            date_human: doc.meta.date.human(),
+            lastmod_iso: lastmod.rfc3339(),
+            tag_urls: tag_slugs.iter().map(|s| format!("/tags/{s}/")).collect(),
+            category_url: category_slug.as_ref().map(|s| format!("/categories/{s}/")),
+        };
         Page {
             doc,
             rendered,
@@ -71,6 +99,7 @@ impl Page {
             tag_slugs,
             category_slug,
             shortcode_key: 0,
+            display,
         }
     }
 

@@ -95,7 +95,7 @@ pub struct TermLinkView<'a> {
     /// As written.
     pub name: &'a str,
     /// Its page.
-    pub url: String,
+    pub url: &'a str,
 }
 
 /// The author of an item.
@@ -119,13 +119,13 @@ pub struct ItemView<'a> {
     /// Absolute URL.
     pub permalink: String,
     /// `YYYY-MM-DD`.
-    pub date: String,
+    pub date: &'a str,
     /// RFC 3339, for `<time datetime>`.
-    pub date_iso: String,
+    pub date_iso: &'a str,
     /// For people: `14 Nov 2026`.
-    pub date_human: String,
+    pub date_human: &'a str,
     /// RFC 3339 of the last change.
-    pub lastmod_iso: String,
+    pub lastmod_iso: &'a str,
     /// Author.
     pub author: AuthorView<'a>,
     /// Tags.
@@ -332,16 +332,25 @@ pub fn item<'a>(site: &'a Site, id: PageId, full: bool) -> ItemView<'a> {
         title: &m.title,
         url: &p.url,
         permalink: site.config.permalink(&p.url),
-        date: m.date.ymd(),
-        date_iso: m.date.rfc3339(),
-        date_human: m.date.human(),
-        lastmod_iso: p.lastmod.rfc3339(),
+        date: &p.display.date,
+        date_iso: &p.display.date_iso,
+        date_human: &p.display.date_human,
+        lastmod_iso: &p.display.lastmod_iso,
         author: AuthorView {
             id: &m.author,
             name: &p.author_name,
         },
-        tags: m.tags.iter().map(|t| term_link(TaxonomyKind::Tags, t)).collect(),
-        category: m.category.as_ref().map(|c| term_link(TaxonomyKind::Categories, c)),
+        tags: m
+            .tags
+            .iter()
+            .zip(&p.display.tag_urls)
+            .map(|(name, url)| TermLinkView { name, url })
+            .collect(),
+        category: m
+            .category
+            .as_deref()
+            .zip(p.display.category_url.as_deref())
+            .map(|(name, url)| TermLinkView { name, url }),
         summary: &p.rendered.summary_html,
         content: if full { &p.rendered.html } else { "" },
         toc: &p.rendered.toc,
@@ -354,13 +363,6 @@ pub fn item<'a>(site: &'a Site, id: PageId, full: bool) -> ItemView<'a> {
         status: m.status.name(),
         newer: link(site.newer[id]),
         older: link(site.older[id]),
-    }
-}
-
-fn term_link(kind: TaxonomyKind, name: &str) -> TermLinkView<'_> {
-    TermLinkView {
-        name,
-        url: format!("/{}/{}/", kind.name(), crate::content::slugify(name)),
     }
 }
 
