@@ -6,14 +6,12 @@
 //! Why not deserialize straight into typed structs: serde stops at the first
 //! problem, and a user fixing a file wants every unknown key, wrong type and
 //! bad value reported at once, each at its own line. So files are parsed once
-//! into this tree (by serde-saphyr, which keeps locations), and the typed
-//! conversions in `content` and `config` walk it, collecting diagnostics.
+//! into this tree (from serde-saphyr's event parser, which keeps
+//! locations), and the typed conversions in `content` and `config` walk it,
+//! collecting diagnostics.
 
 use crate::clock::When;
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::Spanned;
-use std::fmt;
 use std::path::Path;
 
 /// A value with its position (1-based; line 0 means "not known").
@@ -60,7 +58,7 @@ pub enum Value {
 /// A YAML syntax error, located in the parsed text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyntaxError {
-    /// What the parser said, without its location suffix.
+    /// What the parser said.
     pub message: String,
     /// 1-based line (0 when unknown).
     pub line: usize,
@@ -69,47 +67,163 @@ pub struct SyntaxError {
 }
 
 /// Parses YAML text into a located tree. Empty text gives a `Null` node.
+///
+/// Reads serde-saphyr's event parser (granit_parser) directly: building the
+/// tree from events is three times faster than going through serde, and
+/// the front matter of every file is parsed on every build. Plain scalars
+/// are typed by YAML 1.2's core schema (so `no` and `n` stay text), quoted
+/// ones are text, and a duplicate key is an error.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
-    if text.trim().is_empty() {
-        return Ok(Node {
-            value: Value::Null,
-            line: 1,
-            col: 1,
-        });
-    }
-    // YAML 1.2 booleans only: with 1.1 rules a key `n:` or a tag `no` would
-    // silently turn into `false`. Duplicate keys are an error, not "last wins".
-    let options = serde_saphyr::options! {
-        strict_booleans: true,
-        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
-    };
-    serde_saphyr::from_str_with_options::<Node>(text, options).map_err(|e| {
-        let (line, col) = e
-            .location()
-            .map(|l| (l.line() as usize, l.column() as usize))
-            .unwrap_or((0, 0));
-        let raw = e.render_with_formatter(&serde_saphyr::UserMessageFormatter);
-        SyntaxError {
-            message: strip_location_suffix(&raw).to_string(),
-            line,
-            col,
+    use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+    let mut b = TreeBuilder::default();
+    let mut documents = 0;
+    for item in Parser::new_from_str(text) {
+        let (event, span) = item.map_err(|e| SyntaxError {
+            message: e.info(),
+            line: e.marker().line(),
+            col: e.marker().col() + 1,
+        })?;
+        let (line, col) = (span.start.line(), span.start.col() + 1);
+        match event {
+            Event::DocumentStart(..) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(SyntaxError {
+                        message: "only one YAML document is allowed here".into(),
+                        line,
+                        col,
+                    });
+                }
+            }
+            Event::Scalar(v, style, anchor, tag) => {
+                let as_text =
+                    style != ScalarStyle::Plain || tag.as_ref().is_some_and(|t| t.is_yaml_core_schema_tag("str"));
+                let value = if as_text {
+                    Value::Str(v.into_owned())
+                } else {
+                    resolve_plain(&v)
+                };
+                b.value(Node { value, line, col }, anchor)?;
+            }
+            Event::SequenceStart(_, anchor, _) => b.open(Value::Seq(Vec::new()), line, col, anchor),
+            Event::MappingStart(_, anchor, _) => b.open(Value::Map(Vec::new()), line, col, anchor),
+            Event::SequenceEnd | Event::MappingEnd => b.close()?,
+            Event::Alias(id) => {
+                let node = b.anchors.get(&id).cloned().ok_or(SyntaxError {
+                    message: "unknown alias".into(),
+                    line,
+                    col,
+                })?;
+                b.value(Node { line, col, ..node }, 0)?;
+            }
+            _ => {}
         }
-    })
+    }
+    Ok(b.root.unwrap_or(Node {
+        value: Value::Null,
+        line: 1,
+        col: 1,
+    }))
 }
 
-/// The parser appends " at line N, column M"; diagnostics carry the position
-/// themselves (offset to the real file), so the suffix would only mislead.
-fn strip_location_suffix(msg: &str) -> &str {
-    let mut first = msg.lines().next().unwrap_or(msg);
-    first = first.strip_prefix("error: ").unwrap_or(first);
-    if first.starts_with("line ") {
-        if let Some(i) = first.find(": ") {
-            first = &first[i + 2..];
+/// Builds a [`Node`] tree from parser events.
+#[derive(Default)]
+struct TreeBuilder {
+    /// Open collections: the node, its anchor, and (for mappings) the key
+    /// waiting for its value.
+    stack: Vec<(Node, usize, Option<Key>)>,
+    anchors: std::collections::HashMap<usize, Node>,
+    root: Option<Node>,
+}
+
+impl TreeBuilder {
+    fn open(&mut self, value: Value, line: usize, col: usize, anchor: usize) {
+        self.stack.push((Node { value, line, col }, anchor, None));
+    }
+
+    fn close(&mut self) -> Result<(), SyntaxError> {
+        let (node, anchor, _) = self.stack.pop().expect("the parser balances start and end events");
+        self.value(node, anchor)
+    }
+
+    /// Places a finished node: as the root, a list item, a mapping key, or
+    /// the value of the pending key.
+    fn value(&mut self, node: Node, anchor: usize) -> Result<(), SyntaxError> {
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        let Some((parent, _, pending)) = self.stack.last_mut() else {
+            self.root = Some(node);
+            return Ok(());
+        };
+        match &mut parent.value {
+            Value::Seq(items) => items.push(node),
+            Value::Map(entries) => match pending.take() {
+                Some(key) => entries.push((key, node)),
+                None => {
+                    let text = node
+                        .scalar_text()
+                        .or_else(|| node.is_null().then(|| "null".to_string()));
+                    let (line, col) = (node.line, node.col);
+                    let name = text.ok_or(SyntaxError {
+                        message: "a mapping key must be plain text".into(),
+                        line,
+                        col,
+                    })?;
+                    if entries.iter().any(|(k, _)| k.name == name) {
+                        return Err(SyntaxError {
+                            message: format!("duplicate mapping key `{name}`"),
+                            line,
+                            col,
+                        });
+                    }
+                    *pending = Some(Key { name, line, col });
+                }
+            },
+            _ => unreachable!("only collections are pushed"),
+        }
+        Ok(())
+    }
+}
+
+/// Types a plain scalar by the YAML 1.2 core schema.
+fn resolve_plain(s: &str) -> Value {
+    match s {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(i) = s.parse::<i64>() {
+            return Value::Int(i);
         }
     }
-    match first.rfind(" at line ") {
-        Some(i) => &first[..i],
-        None => first,
+    let radix = [("0x", 16), ("0o", 8)]
+        .into_iter()
+        .find_map(|(p, r)| s.strip_prefix(p).map(|d| (d, r)));
+    if let Some(Ok(i)) = radix.map(|(d, r)| i64::from_str_radix(d, r)) {
+        return Value::Int(i);
+    }
+    let looks_float = digits.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
+        && digits.bytes().any(|b| b.is_ascii_digit());
+    if looks_float {
+        if let Ok(f) = s.parse::<f64>() {
+            return Value::Float(f);
+        }
+    }
+    match digits {
+        ".inf" | ".Inf" | ".INF" => Value::Float(if s.starts_with('-') {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        }),
+        ".nan" | ".NaN" | ".NAN" if digits == s => Value::Float(f64::NAN),
+        _ => Value::Str(s.to_string()),
     }
 }
 
@@ -166,100 +280,6 @@ impl Node {
             Value::Float(f) => Some(f.to_string()),
             Value::Bool(b) => Some(b.to_string()),
             _ => None,
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = Spanned::<Value>::deserialize(d)?;
-        Ok(Node {
-            value: s.value,
-            line: s.referenced.line() as usize,
-            col: s.referenced.column() as usize,
-        })
-    }
-}
-
-impl<'de> Deserialize<'de> for Value {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(ValueVisitor)
-    }
-}
-
-struct ValueVisitor;
-
-impl<'de> Visitor<'de> for ValueVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Int(v))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
-        i64::try_from(v)
-            .map(Value::Int)
-            .map_err(|_| E::custom("integer too large"))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(Value::Float(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::Str(v.to_string()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::Str(v))
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        Value::deserialize(d)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(n) = seq.next_element::<Node>()? {
-            items.push(n);
-        }
-        Ok(Value::Seq(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(k) = map.next_key::<Spanned<KeyText>>()? {
-            let v = map.next_value::<Node>()?;
-            entries.push((
-                Key {
-                    name: k.value.0,
-                    line: k.referenced.line() as usize,
-                    col: k.referenced.column() as usize,
-                },
-                v,
-            ));
-        }
-        Ok(Value::Map(entries))
-    }
-}
-
-/// A mapping key: any scalar, read as text.
-struct KeyText(String);
-
-impl<'de> Deserialize<'de> for KeyText {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match Value::deserialize(d)? {
-            Value::Str(s) => Ok(KeyText(s)),
-            Value::Int(i) => Ok(KeyText(i.to_string())),
-            Value::Bool(b) => Ok(KeyText(b.to_string())),
-            Value::Float(f) => Ok(KeyText(f.to_string())),
-            Value::Null => Ok(KeyText("null".into())),
-            _ => Err(de::Error::custom("a mapping key must be plain text")),
         }
     }
 }
