@@ -1,4 +1,282 @@
-//! Keyword audits and SEO rules over the built site model (issue: audits).
+//! Keyword audits and SEO rules over the built site model.
 //!
-//! Input: `&Site` (built with whole plain texts). Output: findings, and
-//! reports in several formats. Not written yet.
+//! Input: the immutable `&Site` (loaded with whole plain texts), the loaded
+//! theme, site.yaml's `audit:` section and keywords.yaml. Output: one
+//! [`Report`] (findings located at file:line, per-page facts and scores,
+//! keyword coverage, the term report), written by one formatter per format
+//! ([`format`]).
+//!
+//! Order of work, each step once per audit: analyze every page's text in
+//! parallel (jieba only for pages with Chinese); render one sample page per
+//! template to learn what the theme outputs; build the site-wide maps
+//! (titles, descriptions, focus keywords, inbound links, sitemap, menu);
+//! then run the page rules in parallel over the immutable site with those
+//! maps; then terms and coverage. Nothing is written and no page is parsed
+//! twice: `punchline build --report` hands its own model to [`audit`].
+
+pub mod config;
+pub mod coverage;
+pub mod format;
+pub mod index;
+pub mod page;
+pub mod report;
+pub mod rules;
+pub mod templates;
+pub mod terms;
+pub mod text;
+pub mod width;
+
+pub use config::AuditConfig;
+pub use report::Report;
+pub use rules::{Finding, Level};
+
+use crate::build::{self, BuildOptions, Loaded};
+use crate::diagnostic::{has_errors, sort, Diagnostic, Error, Result};
+use crate::site::Site;
+use crate::theme::Theme;
+use coverage::TargetKeyword;
+use index::{Href, PageText, SiteIndex, Target};
+use rayon::prelude::*;
+use report::{Counts, FindingSink, Generator, PageReport, SiteInfo, Summary, SCHEMA};
+use std::path::Path;
+
+/// What the audit reads besides the site and theme.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// site.yaml `audit:`.
+    pub config: AuditConfig,
+    /// keywords.yaml, if the site has one.
+    pub keywords: Option<Vec<TargetKeyword>>,
+}
+
+impl Settings {
+    /// Reads site.yaml's `audit:` section and keywords.yaml. Mistakes in
+    /// either are returned as diagnostics, all together.
+    pub fn load(site: &Site, root: &Path) -> Result<Settings> {
+        let mut diags = Vec::new();
+        let config = AuditConfig::from_site_yaml(&site.config.raw, &site.config.path, &mut diags);
+        let keywords = match coverage::load(root) {
+            Ok(k) => k,
+            Err(Error::Diagnostics(mut d)) => {
+                diags.append(&mut d);
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        if diags.is_empty() {
+            Ok(Settings { config, keywords })
+        } else {
+            Err(Error::Diagnostics(diags))
+        }
+    }
+}
+
+/// Loads the site (with whole texts) and the theme, then audits it.
+/// Content errors that stop a build stop the audit too (as diagnostics).
+pub fn run(opts: &BuildOptions) -> Result<Report> {
+    let mut opts = opts.clone();
+    opts.keep_text = true;
+    let Loaded { site, mut diags, .. } = build::load(&opts)?;
+    let theme = Theme::load(&opts.root, &site.config.theme, &mut diags)?;
+    let settings = Settings::load(&site, &opts.root);
+    if let Err(Error::Diagnostics(d)) = &settings {
+        diags.extend(d.iter().cloned());
+    }
+    let theme = match theme {
+        Some(t) if !has_errors(&diags) => t,
+        _ => return Err(Error::Diagnostics(errors_only(diags))),
+    };
+    audit(&site, &theme, &opts.root, &settings?)
+}
+
+fn errors_only(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diags.retain(Diagnostic::is_error);
+    sort(&mut diags);
+    diags
+}
+
+/// Audits a loaded site. `root` is the site root (for static files and
+/// theme sources).
+pub fn audit(site: &Site, theme: &Theme, root: &Path, settings: &Settings) -> Result<Report> {
+    let cfg = &settings.config;
+    let n = site.pages.len();
+    let lap = Lap::start();
+    let texts: Vec<PageText> = (0..n).into_par_iter().map(|id| PageText::new(site, id)).collect();
+    lap.lap("audit: analyze texts");
+    let mut sink = FindingSink::new(cfg);
+    let templates = templates::check(site, theme, root, &mut sink)?;
+    lap.lap("audit: theme samples");
+    let index = SiteIndex::new(site, theme, root, &texts);
+    lap.lap("audit: site index");
+    menu_links(site, &index, &mut sink);
+    let ctx = page::Ctx {
+        site,
+        cfg,
+        index: &index,
+        texts: &texts,
+        templates: &templates,
+    };
+    let checked: Vec<(page::Facts, Vec<Finding>)> = (0..n)
+        .into_par_iter()
+        .map(|id| {
+            let mut s = FindingSink::new(cfg);
+            let facts = page::check(&ctx, id, &mut s);
+            (facts, s.findings)
+        })
+        .collect();
+    lap.lap("audit: page rules");
+    let corpus = terms::Corpus::new(&texts);
+    let page_terms: Vec<terms::PageTerms> = texts.par_iter().map(|t| corpus.page_terms(t, cfg.terms)).collect();
+    lap.lap("audit: terms");
+    let coverage = settings
+        .keywords
+        .as_deref()
+        .map(|k| coverage::check(k, site, &texts, &mut sink));
+    let mut pages = Vec::with_capacity(n);
+    let mut by_page = Vec::new();
+    for (id, ((facts, mut page_findings), terms)) in checked.into_iter().zip(page_terms).enumerate() {
+        pages.push(page_report(site, id, &texts[id], &index, facts, &page_findings, terms));
+        report::sort(&mut page_findings);
+        by_page.append(&mut page_findings);
+    }
+    // Pages come sorted by path (the site model's invariant), so the page
+    // findings already are; only if that ever changes is a full sort needed.
+    if !pages.windows(2).all(|w| w[0].path <= w[1].path) {
+        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        report::sort(&mut by_page);
+    }
+    let mut rest = sink.findings;
+    report::sort(&mut rest);
+    let findings = report::merge(rest, by_page);
+    lap.lap("audit: coverage and report");
+    let summary = Summary {
+        score: mean_score(&pages),
+        pages: n,
+        findings: Counts::of(&findings),
+        with_focus_keyword: pages.iter().filter(|p| p.focus_keyword.is_some()).count(),
+        density_in_range: pages
+            .iter()
+            .filter(|p| p.density.is_some_and(|d| cfg.keyword_density.contains(d)))
+            .count(),
+        coverage_percent: coverage.as_ref().map(coverage::Coverage::percent),
+    };
+    Ok(Report {
+        schema: SCHEMA,
+        generator: Generator {
+            name: "punchline",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        site: SiteInfo {
+            title: site.config.title.clone(),
+            base_url: site.config.base_url.clone(),
+            mode: if site.preview { "preview" } else { "live" },
+            now: site.now.to_string(),
+        },
+        thresholds: cfg.clone(),
+        summary,
+        rules: Report::rule_infos(cfg),
+        findings,
+        pages,
+        coverage,
+        terms: corpus.site_terms(cfg.terms.max(10)),
+    })
+}
+
+/// Step timings on stderr when PUNCHLINE_TIMINGS is set (for profiling).
+struct Lap {
+    last: std::cell::Cell<std::time::Instant>,
+    on: bool,
+}
+
+impl Lap {
+    fn start() -> Self {
+        Self {
+            last: std::cell::Cell::new(std::time::Instant::now()),
+            on: std::env::var_os("PUNCHLINE_TIMINGS").is_some(),
+        }
+    }
+
+    fn lap(&self, step: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            eprintln!("[timings] {step}: {} ms", (now - self.last.get()).as_millis());
+            self.last.set(now);
+        }
+    }
+}
+
+fn mean_score(pages: &[PageReport]) -> u32 {
+    if pages.is_empty() {
+        return 100;
+    }
+    let total: u64 = pages.iter().map(|p| u64::from(p.score)).sum();
+    (total as f64 / pages.len() as f64).round() as u32
+}
+
+fn page_report(
+    site: &Site,
+    id: usize,
+    text: &PageText,
+    index: &SiteIndex,
+    facts: page::Facts,
+    findings: &[Finding],
+    terms: terms::PageTerms,
+) -> PageReport {
+    let p = &site.pages[id];
+    let seo = &p.doc.meta.seo;
+    let counts = Counts::of(findings);
+    let mut declared: Vec<&str> = seo.keywords.iter().map(String::as_str).collect();
+    declared.extend(seo.focus_keyword.as_deref());
+    PageReport {
+        path: report::path_text(&p.doc.path),
+        url: p.url.clone(),
+        kind: p.doc.kind,
+        title: p.doc.meta.title.clone(),
+        seo_title: text.title.clone(),
+        title_width: facts.title_width,
+        description_length: seo.description.as_deref().map(|d| width::char_length(d.trim())),
+        focus_keyword: seo.focus_keyword.clone(),
+        keyword_count: facts.keyword_count,
+        density: facts.density,
+        words: text.words,
+        h1: facts.h1,
+        images: p.rendered.images.len(),
+        images_without_alt: facts.images_without_alt,
+        internal_links: facts.internal_links,
+        outbound_links: facts.outbound_links,
+        inbound_links: index.inbound[id] as usize,
+        noindex: p.noindex(),
+        score: counts.score(),
+        findings: counts,
+        suggested_keywords: terms::suggestions(&terms, &declared),
+        frequent_terms: terms.frequent,
+        distinctive_terms: terms.distinctive,
+    }
+}
+
+/// AUD205 for menu entries in site.yaml that lead nowhere.
+fn menu_links(site: &Site, index: &SiteIndex, sink: &mut FindingSink) {
+    let lines: Vec<usize> = match site.config.raw.get("menu").map(|m| &m.value) {
+        Some(crate::yaml::Value::Seq(items)) => items.iter().map(|n| n.line).collect(),
+        _ => Vec::new(),
+    };
+    for (i, item) in site.config.menu.iter().enumerate() {
+        if let Href::Internal { path, .. } = index.resolve("/", &item.url) {
+            if index.target(&path) == Target::Missing {
+                let line = lines.get(i).copied().unwrap_or(0);
+                let msg = format!(
+                    "menu entry '{}' links to {}, where nothing is published",
+                    item.name, item.url
+                );
+                sink.add(
+                    "AUD205",
+                    &site.config.path,
+                    (line, 0),
+                    None,
+                    msg,
+                    "fix the url in site.yaml's menu",
+                );
+            }
+        }
+    }
+}

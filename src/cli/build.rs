@@ -52,6 +52,19 @@ pub struct BuildArgs {
     /// Summary format.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    /// Also write the SEO audit reports (audit.txt, .json, .csv, .sarif,
+    /// .html) into DIR, from the same site model.
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
+}
+
+/// What `--report` wrote.
+#[derive(Serialize)]
+struct AuditSummary {
+    dir: String,
+    errors: usize,
+    warnings: usize,
+    notices: usize,
 }
 
 #[derive(Serialize)]
@@ -64,6 +77,8 @@ struct Summary<'a> {
     bytes: u64,
     duration_ms: u128,
     diagnostics: &'a [Diagnostic],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audit: Option<AuditSummary>,
 }
 
 impl BuildArgs {
@@ -75,7 +90,28 @@ impl BuildArgs {
         }
         let progress = TermProgress::new();
         let mode = if opts.preview { "preview" } else { "live" };
-        match build::build(&opts, &progress) {
+        let mut audited = None;
+        let result = match &self.report {
+            None => build::build(&opts, &progress),
+            Some(dir) => {
+                opts.keep_text = true;
+                let root = opts.root.clone();
+                build::build_then(&opts, &progress, &mut |site, theme| {
+                    let settings = crate::audit::Settings::load(site, &root)?;
+                    let report = crate::audit::audit(site, theme, &root, &settings)?;
+                    crate::audit::format::write_all(&report, dir)?;
+                    let c = report.summary.findings;
+                    audited = Some(AuditSummary {
+                        dir: dir.display().to_string(),
+                        errors: c.error,
+                        warnings: c.warning,
+                        notices: c.notice,
+                    });
+                    Ok(())
+                })
+            }
+        };
+        match result {
             Ok(report) => {
                 progress.finish();
                 let summary = Summary {
@@ -87,6 +123,7 @@ impl BuildArgs {
                     bytes: report.bytes(),
                     duration_ms: report.duration.as_millis(),
                     diagnostics: &report.warnings,
+                    audit: audited,
                 };
                 match self.format {
                     Format::Json => println!("{}", serde_json::to_string_pretty(&summary).expect("plain data")),
@@ -101,6 +138,12 @@ impl BuildArgs {
                             summary.duration_ms,
                             if opts.preview { " [preview]" } else { "" }
                         );
+                        if let Some(a) = &summary.audit {
+                            eprintln!(
+                                "audit reports in {}: {} errors, {} warnings, {} notices",
+                                a.dir, a.errors, a.warnings, a.notices
+                            );
+                        }
                     }
                 }
                 Ok(ExitCode::SUCCESS)
@@ -116,6 +159,7 @@ impl BuildArgs {
                     bytes: 0,
                     duration_ms: 0,
                     diagnostics: &diags,
+                    audit: None,
                 };
                 println!("{}", serde_json::to_string_pretty(&summary).expect("plain data"));
                 Ok(ExitCode::from(1))
