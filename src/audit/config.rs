@@ -11,7 +11,6 @@ use crate::content::Kind;
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::yaml::{Node, Reader, Value};
 use serde::Serialize;
-use std::collections::HashMap;
 use std::path::Path;
 
 /// A search engine whose rules the audit applies.
@@ -99,9 +98,9 @@ pub struct AuditConfig {
     pub text_length: TextLength,
     /// Terms listed per page in the term report (default 5).
     pub terms: usize,
-    /// Level per rule code; `None` turns the rule off.
+    /// Level per rule, indexed like `RULES`; `None` turns the rule off.
     #[serde(skip)]
-    levels: HashMap<&'static str, Option<Level>>,
+    levels: Vec<Option<Level>>,
 }
 
 impl Default for AuditConfig {
@@ -119,7 +118,7 @@ impl Default for AuditConfig {
                 specials: Bounds::new(Some(50.0), None),
             },
             terms: 5,
-            levels: RULES.iter().map(|r| (r.code, Some(r.default))).collect(),
+            levels: RULES.iter().map(|r| Some(r.default)).collect(),
         }
     }
 }
@@ -138,7 +137,8 @@ const KEYS: &[&str] = &[
 impl AuditConfig {
     /// The level of `rule` on this site, `None` when it is off.
     pub fn level(&self, code: &str) -> Option<Level> {
-        self.levels.get(code).copied().flatten()
+        let i = RULES.iter().position(|r| r.code == code)?;
+        self.levels[i]
     }
 
     /// Whether the rule runs.
@@ -296,7 +296,7 @@ fn bounds(r: &mut Reader, parent: &Node, key: &str) -> Option<Bounds> {
     Some(b)
 }
 
-fn read_levels(r: &mut Reader, rules: &Node, levels: &mut HashMap<&'static str, Option<Level>>) {
+fn read_levels(r: &mut Reader, rules: &Node, levels: &mut [Option<Level>]) {
     for (k, v) in rules.as_map().unwrap_or_default() {
         let Some(rule): Option<&Rule> = rules::find(&k.name) else {
             let names = RULES.iter().map(|r| r.name);
@@ -330,7 +330,9 @@ fn read_levels(r: &mut Reader, rules: &Node, levels: &mut HashMap<&'static str, 
                 }
             },
         };
-        levels.insert(rule.code, level);
+        if let Some(i) = RULES.iter().position(|x| x.code == rule.code) {
+            levels[i] = level;
+        }
     }
 }
 

@@ -15,7 +15,7 @@
 //!   - 谐音梗                     # a bare keyword
 //! ```
 
-use super::index::{indexed, PageText};
+use super::index::{ranks, PageText};
 use super::report::FindingSink;
 use super::text::{normalize, Phrase};
 use crate::diagnostic::{Diagnostic, Error, Result};
@@ -81,7 +81,7 @@ pub struct CoverageRow {
     pub status: Status,
     /// URLs of the pages focused on it.
     pub focus_pages: Vec<String>,
-    /// How many indexed pages use it in their title or text.
+    /// How many ranking pages use it in their title or text.
     pub mentioned_on: usize,
 }
 
@@ -224,7 +224,7 @@ pub fn check(targets: &[TargetKeyword], site: &Site, texts: &[PageText], sink: &
     let hits: Vec<(Vec<usize>, Vec<usize>)> = (0..site.pages.len())
         .into_par_iter()
         .map(|id| {
-            if !indexed(site, id) {
+            if !ranks(site, id) {
                 return (Vec::new(), Vec::new());
             }
             let t = &texts[id];

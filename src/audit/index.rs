@@ -13,6 +13,7 @@ use crate::output::{jobs, sitemap};
 use crate::site::{PageId, Site, Visibility};
 use crate::theme::{views, Theme};
 use rayon::prelude::*;
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -56,25 +57,37 @@ impl PageText {
     }
 }
 
-/// Counts the words of normalized text, and each term's uses.
+/// Counts the words of normalized text, and each term's uses. Words are
+/// looked up by their 64-bit hash (an integer key: no string hashing in the
+/// map, no string compare but one on a hit); a collision, however unlikely,
+/// falls back to comparing the texts, so two words are never merged.
 pub fn count_terms(norm: &str) -> (usize, Vec<(u32, u32, u32)>) {
     let mut words = 0;
-    let mut seen: HashMap<&str, usize, FastState> = HashMap::default();
-    let mut terms: Vec<(u32, u32, u32)> = Vec::new();
+    let mut by_hash: HashMap<u64, u32, FastState> = HashMap::with_capacity_and_hasher(64, FastState::default());
+    let mut seen: Vec<(u32, u32, u32)> = Vec::with_capacity(64);
+    let text_of = |&(s, e, _): &(u32, u32, u32)| &norm[s as usize..e as usize];
     text::for_each_word(norm, |s, e| {
         words += 1;
         let w = &norm[s..e];
-        if text::is_term(w) {
-            match seen.get(w) {
-                Some(&i) => terms[i].2 += 1,
-                None => {
-                    seen.insert(w, terms.len());
-                    terms.push((s as u32, e as u32, 1));
+        match by_hash.entry(text::fast_hash(w)) {
+            Entry::Vacant(v) => {
+                v.insert(seen.len() as u32);
+                seen.push((s as u32, e as u32, 1));
+            }
+            Entry::Occupied(o) => {
+                let i = *o.get() as usize;
+                if text_of(&seen[i]) == w {
+                    seen[i].2 += 1;
+                } else if let Some(other) = seen.iter_mut().find(|t| text_of(t) == w) {
+                    other.2 += 1;
+                } else {
+                    seen.push((s as u32, e as u32, 1));
                 }
             }
         }
     });
-    (words, terms)
+    seen.retain(|t| text::is_term(text_of(t)));
+    (words, seen)
 }
 
 /// Where a link goes.
@@ -123,18 +136,24 @@ pub struct SiteIndex<'a> {
     pub headline: Vec<bool>,
     /// Per page: listed in the sitemap.
     pub in_sitemap: Vec<bool>,
-    /// Live, indexed pages by normalized focus keyword.
+    /// Pages that rank (see [`ranks`]) by normalized focus keyword.
     pub focus_groups: HashMap<&'a str, Vec<PageId>>,
-    /// Indexed pages by lowercase `<title>`.
+    /// Pages that rank by lowercase `<title>`.
     pub titles: HashMap<String, Vec<PageId>>,
-    /// Indexed pages by lowercase meta description (given ones only).
+    /// Pages that rank by lowercase meta description (given ones only).
     pub descriptions: HashMap<String, Vec<PageId>>,
 }
 
-/// A page search engines may show: on the live site and not noindex.
-pub fn indexed(site: &Site, id: PageId) -> bool {
+/// Whether a page's SEO matters: a live page not marked noindex, and in a
+/// preview build also the pages shown only there (they go live soon; their
+/// noindex is the preview's, not the author's choice).
+pub fn ranks(site: &Site, id: PageId) -> bool {
     let p = &site.pages[id];
-    p.visibility == Visibility::Live && !p.noindex()
+    match p.visibility {
+        Visibility::Live => !p.noindex(),
+        Visibility::Preview => !p.doc.meta.seo.noindex,
+        Visibility::Hidden => false,
+    }
 }
 
 impl<'a> SiteIndex<'a> {
@@ -173,7 +192,7 @@ impl<'a> SiteIndex<'a> {
             index.in_sitemap[i] = locs.contains(&site.config.permalink(&sitemap::encode_path(&p.url)));
         }
         for (i, t) in texts.iter().enumerate() {
-            if !indexed(site, i) {
+            if !ranks(site, i) {
                 continue;
             }
             if let Some(f) = &t.focus {
@@ -282,22 +301,22 @@ impl<'a> SiteIndex<'a> {
         }
     }
 
-    /// What a site path (from [`SiteIndex::resolve`]) points at.
+    /// What a site path (from [`SiteIndex::resolve`]) points at. `/x` and
+    /// `/x/index.html` find `/x/`, as a web server would serve them.
     pub fn target(&self, path: &str) -> Target {
-        let candidates = [
-            path.to_string(),
-            format!("{path}/"),
-            path.strip_suffix("index.html").unwrap_or(path).to_string(),
-        ];
-        for c in &candidates {
-            if let Some(&id) = self.by_url.get(c.as_str()) {
-                return Target::Page(id);
-            }
-            if self.known.contains(c) {
-                return Target::Known;
-            }
+        let found = |p: &str| match self.by_url.get(p) {
+            Some(&id) => Some(Target::Page(id)),
+            None => self.known.contains(p).then_some(Target::Known),
+        };
+        if let Some(t) = found(path) {
+            return t;
         }
-        Target::Missing
+        let alternative = match path.strip_suffix("index.html") {
+            Some(dir) => dir.to_string(),
+            None if !path.ends_with('/') => format!("{path}/"),
+            None => return Target::Missing,
+        };
+        found(&alternative).unwrap_or(Target::Missing)
     }
 }
 
@@ -390,6 +409,22 @@ pub fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_words_and_terms_like_a_plain_count() {
+        let norm = text::normalize("The cat and the dog. The CAT sat; 猫和狗，猫！ Über über cats.");
+        let (words, terms) = count_terms(&norm);
+        let list = text::word_list(&norm);
+        assert_eq!(words, list.len());
+        for (s, e, n) in &terms {
+            let w = &norm[*s as usize..*e as usize];
+            assert_eq!(*n as usize, list.iter().filter(|x| **x == w).count(), "{w}");
+            assert!(text::is_term(w), "{w}");
+        }
+        let mut names: Vec<&str> = terms.iter().map(|(s, e, _)| &norm[*s as usize..*e as usize]).collect();
+        names.sort_unstable();
+        assert_eq!(names, vec!["cat", "cats", "dog", "sat", "über"]);
+    }
 
     #[test]
     fn joins_relative_paths() {

@@ -71,9 +71,19 @@ impl Settings {
     }
 }
 
-/// Loads the site (with whole texts) and the theme, then audits it.
+/// Everything an audit reads, loaded.
+pub struct Input {
+    /// The site model, with whole plain texts.
+    pub site: Site,
+    /// The theme.
+    pub theme: Theme,
+    /// site.yaml's `audit:` and keywords.yaml.
+    pub settings: Settings,
+}
+
+/// Loads the site (with whole texts), the theme and the audit settings.
 /// Content errors that stop a build stop the audit too (as diagnostics).
-pub fn run(opts: &BuildOptions) -> Result<Report> {
+pub fn load(opts: &BuildOptions) -> Result<Input> {
     let mut opts = opts.clone();
     opts.keep_text = true;
     let Loaded { site, mut diags, .. } = build::load(&opts)?;
@@ -82,11 +92,20 @@ pub fn run(opts: &BuildOptions) -> Result<Report> {
     if let Err(Error::Diagnostics(d)) = &settings {
         diags.extend(d.iter().cloned());
     }
-    let theme = match theme {
-        Some(t) if !has_errors(&diags) => t,
-        _ => return Err(Error::Diagnostics(errors_only(diags))),
-    };
-    audit(&site, &theme, &opts.root, &settings?)
+    match theme {
+        Some(theme) if !has_errors(&diags) => Ok(Input {
+            site,
+            theme,
+            settings: settings?,
+        }),
+        _ => Err(Error::Diagnostics(errors_only(diags))),
+    }
+}
+
+/// Loads and audits the site at `opts.root`.
+pub fn run(opts: &BuildOptions) -> Result<Report> {
+    let input = load(opts)?;
+    audit(&input.site, &input.theme, &opts.root, &input.settings)
 }
 
 fn errors_only(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {

@@ -10,7 +10,7 @@
 //! index (noindex, preview) get the technical checks only.
 
 use super::config::{num, AuditConfig, Engine};
-use super::index::{indexed, Href, PageText, SiteIndex, Target};
+use super::index::{ranks, Href, PageText, SiteIndex, Target};
 use super::report::{round, FindingSink};
 use super::templates::TemplateFacts;
 use super::text::{normalize, one_sentence_has_all, Phrase};
@@ -94,7 +94,7 @@ pub fn check(ctx: &Ctx, id: PageId, sink: &mut FindingSink) -> Facts {
         at: At { page },
         sink,
     };
-    if indexed_or_previewed(ctx.site, id) {
+    if ranks(ctx.site, id) {
         c.keyword(&mut facts);
         c.title_and_description(&mut facts);
         c.duplicates();
@@ -105,14 +105,6 @@ pub fn check(ctx: &Ctx, id: PageId, sink: &mut FindingSink) -> Facts {
     c.text_length();
     c.site_links();
     facts
-}
-
-/// Pages whose SEO matters: indexed live pages, and in a preview build the
-/// pages shown only there (they will be live soon; preview's noindex is
-/// automatic, not the author's choice).
-fn indexed_or_previewed(site: &Site, id: PageId) -> bool {
-    let p = &site.pages[id];
-    indexed(site, id) || (p.visibility == Visibility::Preview && !p.doc.meta.seo.noindex)
 }
 
 struct Checker<'a, 'c, 's> {

@@ -256,6 +256,22 @@ impl Report {
             .collect()
     }
 
+    /// A copy without findings and pages (the long lists), cheap to make.
+    pub fn clone_without_lists(&self) -> Report {
+        Report {
+            schema: self.schema,
+            generator: self.generator.clone(),
+            site: self.site.clone(),
+            thresholds: self.thresholds.clone(),
+            summary: self.summary.clone(),
+            rules: self.rules.clone(),
+            findings: Vec::new(),
+            pages: Vec::new(),
+            coverage: self.coverage.clone(),
+            terms: self.terms.clone(),
+        }
+    }
+
     /// Whether any finding is at `level` or above.
     pub fn fails(&self, level: Level) -> bool {
         self.findings.iter().any(|f| f.level >= level)

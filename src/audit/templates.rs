@@ -41,7 +41,7 @@ pub fn check(
     }
     let base = theme.base_context(&SiteView::new(site))?;
     let mut facts = HashMap::new();
-    let mut seen = HashSet::new();
+    let mut problems: Vec<Problem> = Vec::new();
     let mut render_errors: Vec<Diagnostic> = Vec::new();
     for (tpl, job) in samples {
         let html = match jobs::render(site, theme, &base, &job) {
@@ -68,66 +68,89 @@ pub fn check(
             h1: found.h1.saturating_sub(body_h1),
             ids: found.ids.difference(&body_ids).cloned().collect(),
         };
-        report(theme, root, tpl, &job.url(site), &found, f.h1, &mut seen, sink);
+        problems_of(theme, root, tpl, &job.url(site), &found, f.h1, &mut problems);
         facts.insert(tpl.to_string(), f);
     }
     if !render_errors.is_empty() {
         return Err(Error::Diagnostics(render_errors));
     }
+    for p in problems {
+        let names: Vec<String> = p.templates.iter().map(|t| format!("'{t}'")).collect();
+        let msg = match names.len() {
+            1 => format!("template {} outputs {} (sample page {})", names[0], p.what, p.url),
+            _ => format!(
+                "templates {} output {} (sample page {})",
+                names.join(", "),
+                p.what,
+                p.url
+            ),
+        };
+        sink.add("AUD210", &p.path, (p.line, 0), None, msg, p.help);
+    }
     Ok(facts)
 }
 
-/// Where a theme finding was reported, and about what: a shared template
-/// missing a tag is reported once, not once per page template using it.
-type Seen = HashSet<(PathBuf, usize, &'static str)>;
+/// A tag missing from the output of one or more templates, located where
+/// the fix belongs (a base template or partial shared by several page
+/// templates is reported once, naming them all).
+struct Problem {
+    path: PathBuf,
+    line: usize,
+    what: String,
+    help: &'static str,
+    templates: Vec<String>,
+    url: String,
+}
 
-/// Reports each tag `tpl`'s sample output lacks.
-#[allow(clippy::too_many_arguments)]
-fn report(
-    theme: &Theme,
-    root: &Path,
-    tpl: &str,
-    url: &str,
-    found: &Scan,
-    h1: usize,
-    seen: &mut Seen,
-    sink: &mut FindingSink,
-) {
-    let missing: [(bool, &str, &[&str], &str); 3] = [
+/// Adds a problem for each tag `tpl`'s sample output lacks.
+fn problems_of(theme: &Theme, root: &Path, tpl: &str, url: &str, found: &Scan, h1: usize, out: &mut Vec<Problem>) {
+    let head: [(bool, &str, &[&str], &'static str); 3] = [
         (
             found.title,
-            "<title>",
+            "no <title>",
             &["<title", "<meta charset", "</head>", "<head"],
             "add <title>{{ head.title }}</title> inside <head>",
         ),
         (
             found.description,
-            "meta description",
+            "no meta description",
             &["name=\"description\"", "<meta charset", "</head>", "<head"],
             "add <meta name=\"description\" content=\"{{ head.description }}\"> inside <head>",
         ),
         (
             found.canonical,
-            "canonical link",
+            "no canonical link",
             &["rel=\"canonical\"", "<meta charset", "</head>", "<head"],
             "add <link rel=\"canonical\" href=\"{{ head.canonical }}\"> inside <head>",
         ),
     ];
-    for (ok, what, needles, help) in missing {
-        if !ok {
-            let (path, line) = locate(theme, root, tpl, needles);
-            if seen.insert((path.clone(), line, what)) {
-                let msg = format!("template '{tpl}' outputs no {what} (sample page {url})");
-                sink.add("AUD210", &path, (line, 0), None, msg, help);
-            }
-        }
-    }
+    let mut missing: Vec<(String, &[&str], &'static str)> = head
+        .into_iter()
+        .filter(|(ok, ..)| !ok)
+        .map(|(_, what, needles, help)| (what.to_string(), needles, help))
+        .collect();
     if h1 != 1 {
-        let (path, line) = locate(theme, root, tpl, &["<h1", "{% block main", "<main"]);
-        if seen.insert((path.clone(), line, "h1")) {
-            let msg = format!("template '{tpl}' outputs {h1} <h1> elements, not one (sample page {url})");
-            let help = "show the page's title in exactly one <h1>, at the start of the main content";
-            sink.add("AUD210", &path, (line, 0), None, msg, help);
+        missing.push((
+            format!("{h1} <h1> elements, not one"),
+            &["<h1", "{% block main", "<main"],
+            "show the page's title in exactly one <h1>, at the start of the main content",
+        ));
+    }
+    for (what, needles, help) in missing {
+        let (path, line) = locate(theme, root, tpl, needles);
+        match out
+            .iter_mut()
+            .find(|p| p.path == path && p.line == line && p.what == what)
+        {
+            Some(p) => p.templates.push(tpl.to_string()),
+            None => out.push(Problem {
+                path,
+                line,
+                what,
+                help,
+                templates: vec![tpl.to_string()],
+                url: url.to_string(),
+            }),
         }
     }
 }

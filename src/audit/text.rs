@@ -46,38 +46,44 @@ enum Sep {
     Hard,
 }
 
+/// Which bytes are ASCII letters or digits (a table: the hot loop of
+/// [`normalize`] tests one byte per step).
+const ASCII_ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
 /// The normalized form of `text` (see the module header).
 pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let bytes = text.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(text.len());
     let mut pending: Option<Sep> = None;
     let mut last_cjk = false;
-    let mut emit = |out: &mut String, pending: &mut Option<Sep>, cjk: bool| {
-        if let Some(sep) = pending.take() {
-            if !out.is_empty() {
-                if sep == Sep::Hard {
-                    out.push('\n');
-                } else if !cjk && !last_cjk {
-                    out.push(' ');
-                }
-            }
-        }
-        last_cjk = cjk;
-    };
-    let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
+        // A run of ASCII letters and digits, copied in one go, lowercased by
+        // setting bit 5 ('0'-'9' and 'a'-'z' have it already).
+        let start = i;
+        while i < bytes.len() && ASCII_ALNUM[bytes[i] as usize] {
+            i += 1;
+        }
+        if i > start {
+            separate(&mut out, &mut pending, false, last_cjk);
+            out.extend(bytes[start..i].iter().map(|b| b | 0x20));
+            last_cjk = false;
+            continue;
+        }
         let b = bytes[i];
-        // ASCII, most of most texts, without decoding.
         if b < 0x80 {
             i += 1;
-            if b.is_ascii_alphanumeric() {
-                emit(&mut out, &mut pending, false);
-                out.push(b.to_ascii_lowercase() as char);
-            } else if b == b'\'' {
-                continue;
-            } else if ends_sentence(b as char) {
+            if matches!(b, b'.' | b'!' | b'?' | b';' | b'\n') {
                 pending = Some(Sep::Hard);
-            } else if pending.is_none() {
+            } else if b != b'\'' && pending.is_none() {
                 pending = Some(Sep::Soft);
             }
             continue;
@@ -85,59 +91,76 @@ pub fn normalize(text: &str) -> String {
         let c = text[i..].chars().next().expect("at a char boundary");
         i += c.len_utf8();
         if c.is_alphanumeric() {
-            emit(&mut out, &mut pending, is_cjk(c));
-            out.extend(c.to_lowercase());
-        } else if is_apostrophe(c) {
-            continue;
+            let cjk = is_cjk(c);
+            separate(&mut out, &mut pending, cjk, last_cjk);
+            let mut buf = [0u8; 4];
+            for l in c.to_lowercase() {
+                out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+            }
+            last_cjk = cjk;
         } else if ends_sentence(c) {
             pending = Some(Sep::Hard);
-        } else if pending.is_none() {
+        } else if !is_apostrophe(c) && pending.is_none() {
             pending = Some(Sep::Soft);
         }
     }
-    out
+    String::from_utf8(out).expect("built from whole characters")
 }
 
-/// Whether normalized text holds any Chinese (or other CJK) character.
-pub fn has_cjk(norm: &str) -> bool {
-    !norm.is_ascii() && norm.chars().any(is_cjk)
+/// Writes the pending separator before a word character: a sentence break
+/// always, a space only between two characters of spaced scripts.
+#[inline]
+fn separate(out: &mut Vec<u8>, pending: &mut Option<Sep>, cjk: bool, last_cjk: bool) {
+    if let Some(sep) = pending.take() {
+        if !out.is_empty() {
+            if sep == Sep::Hard {
+                out.push(b'\n');
+            } else if !cjk && !last_cjk {
+                out.push(b' ');
+            }
+        }
+    }
 }
 
 /// Calls `f` with the byte range of every word of normalized text, in
 /// order. Latin words are split at spaces; runs of Chinese characters are
 /// cut into words by jieba.
 pub fn for_each_word(norm: &str, mut f: impl FnMut(usize, usize)) {
-    let mut flush = |s: usize, e: usize, cjk: bool| {
-        if cjk {
-            for t in jieba().cut(&norm[s..e], true) {
-                f(s + t.byte_start, s + t.byte_end);
-            }
-        } else {
-            f(s, e);
-        }
+    let b = norm.as_bytes();
+    // Whether the (non-ASCII) character at `i` is CJK, and its length.
+    let class = |i: usize| -> (bool, usize) {
+        let c = norm[i..].chars().next().expect("at a char boundary");
+        (is_cjk(c), c.len_utf8())
     };
-    let mut start: Option<(usize, bool)> = None;
-    for (i, c) in norm.char_indices() {
-        let class = if c == ' ' || c == '\n' {
-            None
-        } else {
-            Some(c >= '\u{3040}' && is_cjk(c))
-        };
-        match (start, class) {
-            (Some((s, cjk)), Some(now)) if cjk != now => {
-                flush(s, i, cjk);
-                start = Some((i, now));
-            }
-            (Some((s, cjk)), None) => {
-                flush(s, i, cjk);
-                start = None;
-            }
-            (None, Some(now)) => start = Some((i, now)),
-            _ => {}
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b' ' || b[i] == b'\n' {
+            i += 1;
+            continue;
         }
-    }
-    if let Some((s, cjk)) = start {
-        flush(s, norm.len(), cjk);
+        let start = i;
+        let cjk = b[i] >= 0x80 && class(i).0;
+        loop {
+            // ASCII runs are never CJK: skip them without decoding.
+            while !cjk && i < b.len() && b[i] < 0x80 && b[i] != b' ' && b[i] != b'\n' {
+                i += 1;
+            }
+            if i >= b.len() || b[i] < 0x80 {
+                break;
+            }
+            let (k, l) = class(i);
+            if k != cjk {
+                break;
+            }
+            i += l;
+        }
+        if cjk {
+            for t in jieba().cut(&norm[start..i], true) {
+                f(start + t.byte_start, start + t.byte_end);
+            }
+        } else {
+            f(start, i);
+        }
     }
 }
 
@@ -462,14 +485,35 @@ impl std::hash::Hasher for FastHasher {
             let v = u64::from_le_bytes(c.try_into().expect("8 bytes"));
             self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(K);
         }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            // Most words are shorter than 8 bytes: one step for the tail.
+            let mut buf = [0u8; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            let v = u64::from_le_bytes(buf) ^ ((rest.len() as u64) << 56);
+            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(K);
         }
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 
     fn finish(&self) -> u64 {
         self.0
     }
+}
+
+/// The [`FastHasher`] hash of a string.
+pub fn fast_hash(s: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = FastHasher::default();
+    h.write(s.as_bytes());
+    h.finish()
 }
 
 /// Builds [`FastHasher`]s.
@@ -532,6 +576,11 @@ mod tests {
 
     #[test]
     fn jieba_cuts_real_chinese_sentences_into_words() {
+        // The example docs/audit.md gives.
+        assert_eq!(
+            word_list(&normalize("老婆给当程序员的老公打电话")),
+            vec!["老婆", "给", "当", "程序员", "的", "老公", "打电话"]
+        );
         let norm = normalize("老婆给当程序员的老公打电话：下班顺路买一斤包子带回来。");
         let w = word_list(&norm);
         for expected in ["老婆", "程序员", "老公", "打电话", "下班", "包子"] {
