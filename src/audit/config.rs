@@ -137,8 +137,7 @@ const KEYS: &[&str] = &[
 impl AuditConfig {
     /// The level of `rule` on this site, `None` when it is off.
     pub fn level(&self, code: &str) -> Option<Level> {
-        let i = RULES.iter().position(|r| r.code == code)?;
-        self.levels[i]
+        self.levels[rules::index(code)?]
     }
 
     /// Whether the rule runs.

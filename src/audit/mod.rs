@@ -135,28 +135,30 @@ pub fn audit(site: &Site, theme: &Theme, root: &Path, settings: &Settings) -> Re
         texts: &texts,
         templates: &templates,
     };
-    let checked: Vec<(page::Facts, Vec<Finding>)> = (0..n)
+    let corpus = terms::Corpus::new(&texts);
+    lap.lap("audit: term corpus");
+    // Rules, terms and the report entry of each page, in one parallel pass.
+    let checked: Vec<(PageReport, Vec<Finding>)> = (0..n)
         .into_par_iter()
         .map(|id| {
             let mut s = FindingSink::new(cfg);
             let facts = page::check(&ctx, id, &mut s);
-            (facts, s.findings)
+            let mut found = s.findings;
+            report::sort(&mut found);
+            let terms = corpus.page_terms(&texts[id], cfg.terms);
+            (page_report(site, id, &texts[id], &index, facts, &found, terms), found)
         })
         .collect();
-    lap.lap("audit: page rules");
-    let corpus = terms::Corpus::new(&texts);
-    let page_terms: Vec<terms::PageTerms> = texts.par_iter().map(|t| corpus.page_terms(t, cfg.terms)).collect();
-    lap.lap("audit: terms");
+    lap.lap("audit: page rules and terms");
     let coverage = settings
         .keywords
         .as_deref()
         .map(|k| coverage::check(k, site, &texts, &mut sink));
     let mut pages = Vec::with_capacity(n);
     let mut by_page = Vec::new();
-    for (id, ((facts, mut page_findings), terms)) in checked.into_iter().zip(page_terms).enumerate() {
-        pages.push(page_report(site, id, &texts[id], &index, facts, &page_findings, terms));
-        report::sort(&mut page_findings);
-        by_page.append(&mut page_findings);
+    for (page, mut found) in checked {
+        pages.push(page);
+        by_page.append(&mut found);
     }
     // Pages come sorted by path (the site model's invariant), so the page
     // findings already are; only if that ever changes is a full sort needed.

@@ -283,13 +283,22 @@ pub fn find(code_or_name: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.code == code_or_name || r.name == code_or_name)
 }
 
+/// The index in [`RULES`] of the rule with this code (`AUD104`): a binary
+/// search on the number, since every finding asks.
+pub fn index(code: &str) -> Option<usize> {
+    let number = |c: &str| c.get(3..).and_then(|n| n.parse::<u16>().ok());
+    let n = number(code)?;
+    let i = RULES.binary_search_by_key(&Some(n), |r| number(r.code)).ok()?;
+    (RULES[i].code == code).then_some(i)
+}
+
 /// The rule with this code. Panics on an unknown code: codes are
 /// constants of this crate, so that is a programming error.
 pub fn by_code(code: &str) -> &'static Rule {
-    RULES
-        .iter()
-        .find(|r| r.code == code)
-        .unwrap_or_else(|| panic!("no audit rule {code}"))
+    match index(code) {
+        Some(i) => &RULES[i],
+        None => panic!("no audit rule {code}"),
+    }
 }
 
 /// One problem the audit found, located like a build diagnostic.
@@ -353,6 +362,12 @@ mod tests {
         }
         assert_eq!(find("keyword-density").map(|r| r.code), Some("AUD107"));
         assert_eq!(find("AUD107").map(|r| r.name), Some("keyword-density"));
+        assert!(RULES.windows(2).all(|w| w[0].code < w[1].code), "sorted, for index()");
+        for (i, r) in RULES.iter().enumerate() {
+            assert_eq!(index(r.code), Some(i));
+        }
+        assert_eq!(index("AUD999"), None);
+        assert_eq!(index("XYZ104"), None);
     }
 
     #[test]

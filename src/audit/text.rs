@@ -58,6 +58,18 @@ const ASCII_ALNUM: [bool; 256] = {
     t
 };
 
+/// Which bytes continue an ASCII word in normalized text: ASCII, but not the
+/// word and sentence separators.
+const ASCII_IN_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = b != b' ' as usize && b != b'\n' as usize;
+        b += 1;
+    }
+    t
+};
+
 /// The normalized form of `text` (see the module header).
 pub fn normalize(text: &str) -> String {
     let bytes = text.as_bytes();
@@ -142,8 +154,10 @@ pub fn for_each_word(norm: &str, mut f: impl FnMut(usize, usize)) {
         let cjk = b[i] >= 0x80 && class(i).0;
         loop {
             // ASCII runs are never CJK: skip them without decoding.
-            while !cjk && i < b.len() && b[i] < 0x80 && b[i] != b' ' && b[i] != b'\n' {
-                i += 1;
+            if !cjk {
+                while i < b.len() && ASCII_IN_WORD[b[i] as usize] {
+                    i += 1;
+                }
             }
             if i >= b.len() || b[i] < 0x80 {
                 break;
@@ -488,9 +502,10 @@ impl std::hash::Hasher for FastHasher {
         let rest = chunks.remainder();
         if !rest.is_empty() {
             // Most words are shorter than 8 bytes: one step for the tail.
-            let mut buf = [0u8; 8];
-            buf[..rest.len()].copy_from_slice(rest);
-            let v = u64::from_le_bytes(buf) ^ ((rest.len() as u64) << 56);
+            let mut v = (rest.len() as u64) << 56;
+            for (i, &b) in rest.iter().enumerate() {
+                v |= u64::from(b) << (8 * i);
+            }
             self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(K);
         }
     }
