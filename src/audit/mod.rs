@@ -123,10 +123,10 @@ pub fn audit(site: &Site, theme: &Theme, root: &Path, settings: &Settings) -> Re
     let texts: Vec<PageText> = (0..n).into_par_iter().map(|id| PageText::new(site, id)).collect();
     lap.lap("audit: analyze texts");
     let mut sink = FindingSink::new(cfg);
-    let templates = templates::check(site, theme, root, &mut sink)?;
-    lap.lap("audit: theme samples");
     let index = SiteIndex::new(site, theme, root, &texts);
     lap.lap("audit: site index");
+    let templates = templates::check(site, theme, root, &index, &mut sink)?;
+    lap.lap("audit: theme samples");
     menu_links(site, &index, &mut sink);
     let ctx = page::Ctx {
         site,

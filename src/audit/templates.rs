@@ -8,10 +8,11 @@
 //! page: a template that drops a tag drops it on every page, and one finding
 //! at its file and line is what a theme author needs.
 
+use super::index::{Href, SiteIndex, Target};
 use super::report::FindingSink;
 use crate::diagnostic::{Diagnostic, Error, Result};
 use crate::output::jobs::{self, Job};
-use crate::site::Site;
+use crate::site::{PageId, Site};
 use crate::theme::{views::SiteView, Theme, DEFAULT_THEME};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -30,6 +31,7 @@ pub fn check(
     site: &Site,
     theme: &Theme,
     root: &Path,
+    index: &SiteIndex,
     sink: &mut FindingSink,
 ) -> Result<HashMap<String, TemplateFacts>> {
     let mut samples: Vec<(&str, Job)> = Vec::new();
@@ -51,24 +53,19 @@ pub fn check(
                 continue;
             }
         };
+        let url = job.url(site);
+        let found = scan(&html);
         let body = match &job {
             Job::Item(id) => Some(*id),
             Job::Special(i, _) => Some(site.specials[*i].page),
             _ => None,
         };
-        let (body_h1, body_ids) = body.map_or((0, HashSet::new()), |id| {
-            let toc = &site.pages[id].rendered.toc;
-            (
-                toc.iter().filter(|h| h.level == 1).count(),
-                toc.iter().map(|h| h.id.clone()).collect(),
-            )
-        });
-        let found = scan(&html);
+        let (content_h1, content_ids) = content_of(site, index, &url, body, &html, &found);
         let f = TemplateFacts {
-            h1: found.h1.saturating_sub(body_h1),
-            ids: found.ids.difference(&body_ids).cloned().collect(),
+            h1: found.h1.saturating_sub(content_h1),
+            ids: found.ids.difference(&content_ids).cloned().collect(),
         };
-        problems_of(theme, root, tpl, &job.url(site), &found, f.h1, &mut problems);
+        problems_of(theme, root, tpl, &url, &found, f.h1, &mut problems);
         facts.insert(tpl.to_string(), f);
     }
     if !render_errors.is_empty() {
@@ -88,6 +85,45 @@ pub fn check(
         sink.add("AUD210", &p.path, (p.line, 0), None, msg, p.help);
     }
     Ok(facts)
+}
+
+/// The `<h1>`s and ids a sample page owes to content rather than to its
+/// template: its own body (`body`), and the bodies or summaries of pages it
+/// lists (a listing shows a joke's `#` heading too; that is the joke's
+/// problem, reported on the joke, not the template's). Only pages the sample
+/// links to and that have `#` headings are looked at, so this stays cheap.
+fn content_of(
+    site: &Site,
+    index: &SiteIndex,
+    url: &str,
+    body: Option<PageId>,
+    html: &str,
+    found: &Scan,
+) -> (usize, HashSet<String>) {
+    let mut ids: HashSet<String> = HashSet::new();
+    let mut h1 = 0;
+    let mut pages: Vec<PageId> = body.into_iter().collect();
+    for href in &found.hrefs {
+        if let Href::Internal { path, .. } = index.resolve(url, href) {
+            if let Target::Page(id) = index.target(&path) {
+                if !pages.contains(&id) && site.pages[id].rendered.toc.iter().any(|h| h.level == 1) {
+                    pages.push(id);
+                }
+            }
+        }
+    }
+    for id in pages {
+        let r = &site.pages[id].rendered;
+        let shown = [&r.html, &r.summary_html]
+            .into_iter()
+            .find(|part| !part.is_empty() && html.contains(part.as_str()));
+        if let Some(part) = shown {
+            let inner = scan(part);
+            h1 += inner.h1;
+            ids.extend(inner.ids);
+        }
+    }
+    (h1, ids)
 }
 
 /// A tag missing from the output of one or more templates, located where
@@ -163,6 +199,7 @@ struct Scan {
     canonical: bool,
     h1: usize,
     ids: HashSet<String>,
+    hrefs: Vec<String>,
 }
 
 /// Scans HTML for the tags and attributes the rules need. Not a full
@@ -199,6 +236,11 @@ fn scan(html: &str) -> Scan {
         }
         if let Some(id) = attr("id") {
             s.ids.insert(id.to_string());
+        }
+        if name == "a" {
+            if let Some(href) = attr("href") {
+                s.hrefs.push(href.to_string());
+            }
         }
         rest = &rest[end..];
     }
