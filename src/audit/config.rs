@@ -145,11 +145,6 @@ impl AuditConfig {
         self.level(code).is_some()
     }
 
-    /// Whether `engine` is selected.
-    pub fn uses(&self, engine: Engine) -> bool {
-        self.engines.contains(&engine)
-    }
-
     /// Text length bounds of a kind.
     pub fn text_length_of(&self, kind: Kind) -> Bounds {
         *self.text_length.get(kind)

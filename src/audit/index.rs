@@ -321,7 +321,7 @@ impl<'a> SiteIndex<'a> {
 }
 
 /// The site.yaml line of each menu entry (in order).
-fn menu_lines(site: &Site) -> Vec<usize> {
+pub fn menu_lines(site: &Site) -> Vec<usize> {
     match site.config.raw.get("menu").map(|m| &m.value) {
         Some(crate::yaml::Value::Seq(items)) => items.iter().map(|n| n.line).collect(),
         _ => vec![0; site.config.menu.len()],

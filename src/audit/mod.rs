@@ -7,12 +7,15 @@
 //! ([`format`]).
 //!
 //! Order of work, each step once per audit: analyze every page's text in
-//! parallel (jieba only for pages with Chinese); render one sample page per
-//! template to learn what the theme outputs; build the site-wide maps
-//! (titles, descriptions, focus keywords, inbound links, sitemap, menu);
-//! then run the page rules in parallel over the immutable site with those
-//! maps; then terms and coverage. Nothing is written and no page is parsed
-//! twice: `punchline build --report` hands its own model to [`audit`].
+//! parallel (`text`; jieba only for text with Chinese); build the site-wide
+//! maps (`index`: titles, descriptions, focus keywords, inbound links,
+//! sitemap, menu); render one sample page per template to learn what the
+//! theme outputs (`templates`); count term frequencies over the site
+//! (`terms`); then one parallel pass over the immutable site runs the page
+//! rules (`page`) and the site rules (`sitewide`, reading the maps) and
+//! builds each page's entry; then keyword coverage (`coverage`). Nothing is
+//! written and no page is parsed twice: `punchline build --report` hands its
+//! own model to [`audit`].
 
 pub mod config;
 pub mod coverage;
@@ -21,6 +24,7 @@ pub mod index;
 pub mod page;
 pub mod report;
 pub mod rules;
+pub mod sitewide;
 pub mod templates;
 pub mod terms;
 pub mod text;
@@ -35,7 +39,7 @@ use crate::diagnostic::{has_errors, sort, Diagnostic, Error, Result};
 use crate::site::Site;
 use crate::theme::Theme;
 use coverage::TargetKeyword;
-use index::{Href, PageText, SiteIndex, Target};
+use index::{PageText, SiteIndex};
 use rayon::prelude::*;
 use report::{Counts, FindingSink, Generator, PageReport, SiteInfo, Summary, SCHEMA};
 use std::path::Path;
@@ -127,7 +131,7 @@ pub fn audit(site: &Site, theme: &Theme, root: &Path, settings: &Settings) -> Re
     lap.lap("audit: site index");
     let templates = templates::check(site, theme, root, &index, &mut sink)?;
     lap.lap("audit: theme samples");
-    menu_links(site, &index, &mut sink);
+    sitewide::menu_links(site, &index, &mut sink);
     let ctx = page::Ctx {
         site,
         cfg,
@@ -272,32 +276,5 @@ fn page_report(
         suggested_keywords: terms::suggestions(&terms, &declared),
         frequent_terms: terms.frequent,
         distinctive_terms: terms.distinctive,
-    }
-}
-
-/// AUD205 for menu entries in site.yaml that lead nowhere.
-fn menu_links(site: &Site, index: &SiteIndex, sink: &mut FindingSink) {
-    let lines: Vec<usize> = match site.config.raw.get("menu").map(|m| &m.value) {
-        Some(crate::yaml::Value::Seq(items)) => items.iter().map(|n| n.line).collect(),
-        _ => Vec::new(),
-    };
-    for (i, item) in site.config.menu.iter().enumerate() {
-        if let Href::Internal { path, .. } = index.resolve("/", &item.url) {
-            if index.target(&path) == Target::Missing {
-                let line = lines.get(i).copied().unwrap_or(0);
-                let msg = format!(
-                    "menu entry '{}' links to {}, where nothing is published",
-                    item.name, item.url
-                );
-                sink.add(
-                    "AUD205",
-                    &site.config.path,
-                    (line, 0),
-                    None,
-                    msg,
-                    "fix the url in site.yaml's menu",
-                );
-            }
-        }
     }
 }

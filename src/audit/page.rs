@@ -1,5 +1,6 @@
-//! Page rules: the Yoast-style checks of one page, plus the checks of its
-//! links and of what it shares with other pages (through the site index).
+//! Page rules: the Yoast-style checks of one page (focus keyword, title,
+//! description, headings, images, links counted, text length). The checks
+//! that need other pages are in `sitewide`, run in the same pass.
 //!
 //! Input: one page of the immutable site, its analyzed text, the shared
 //! [`SiteIndex`] and the template facts. Output: the page's facts for the
@@ -15,8 +16,7 @@ use super::report::{round, FindingSink};
 use super::templates::TemplateFacts;
 use super::text::{normalize, one_sentence_has_all, Phrase};
 use super::width;
-use crate::output::sitemap::encode_path;
-use crate::site::{Page, PageId, Site, Visibility};
+use crate::site::{Page, PageId, Site};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -54,12 +54,13 @@ pub struct Facts {
 }
 
 /// A place in the page's file.
-struct At<'p> {
+pub(super) struct At<'p> {
     page: &'p Page,
 }
 
 impl At<'_> {
-    fn key(&self, key: &str) -> (usize, usize) {
+    /// Where front-matter key `key` is, else the title.
+    pub(super) fn key(&self, key: &str) -> (usize, usize) {
         let m = &self.page.doc.meta;
         if m.positions.contains_key(key) {
             m.pos(key)
@@ -69,11 +70,12 @@ impl At<'_> {
     }
 
     /// Where the SEO block is, else the title.
-    fn seo(&self) -> (usize, usize) {
+    pub(super) fn seo(&self) -> (usize, usize) {
         self.key("seo")
     }
 
-    fn body(&self) -> (usize, usize) {
+    /// The body's first line.
+    pub(super) fn body(&self) -> (usize, usize) {
         (self.page.doc.body_line, 0)
     }
 }
@@ -101,23 +103,32 @@ pub fn check(ctx: &Ctx, id: PageId, sink: &mut FindingSink) -> Facts {
     }
     c.headings(&mut facts);
     c.images(&mut facts);
-    c.links(&mut facts);
+    c.link_counts(&mut facts);
     c.text_length();
+    c.broken_links();
     c.site_links();
     facts
 }
 
-struct Checker<'a, 'c, 's> {
-    ctx: &'a Ctx<'a>,
-    id: PageId,
-    page: &'a Page,
-    text: &'a PageText,
-    at: At<'a>,
+/// One page being checked; the site rules (`sitewide`) add methods.
+pub(super) struct Checker<'a, 'c, 's> {
+    pub(super) ctx: &'a Ctx<'a>,
+    pub(super) id: PageId,
+    pub(super) page: &'a Page,
+    pub(super) text: &'a PageText,
+    pub(super) at: At<'a>,
     sink: &'s mut FindingSink<'c>,
 }
 
 impl Checker<'_, '_, '_> {
-    fn add(&mut self, code: &'static str, pos: (usize, usize), message: String, help: impl Into<Cow<'static, str>>) {
+    /// A finding about this page at `pos`.
+    pub(super) fn add(
+        &mut self,
+        code: &'static str,
+        pos: (usize, usize),
+        message: String,
+        help: impl Into<Cow<'static, str>>,
+    ) {
         let (path, url) = (&self.page.doc.path, Some(self.page.url.as_str()));
         self.sink.add(code, path, pos, url, message, help);
     }
@@ -277,60 +288,6 @@ impl Checker<'_, '_, '_> {
         }
     }
 
-    /// AUD201 / AUD202 / AUD117: what the page shares with other pages.
-    fn duplicates(&mut self) {
-        let ix = self.ctx.index;
-        let title_key = self.text.title.trim().to_lowercase();
-        if let Some(others) = ix.titles.get(&title_key).filter(|v| v.len() > 1) {
-            let msg = format!(
-                "the SEO title \"{}\" is also used by {}",
-                self.text.title,
-                self.others(others)
-            );
-            self.add("AUD201", self.at.seo(), msg, "give every page its own seo.title");
-        }
-        if let Some(d) = self.page.doc.meta.seo.description.as_deref() {
-            if let Some(others) = ix.descriptions.get(&d.trim().to_lowercase()).filter(|v| v.len() > 1) {
-                let msg = format!("the meta description is also used by {}", self.others(others));
-                self.add("AUD202", self.at.seo(), msg, "give every page its own seo.description");
-            }
-        }
-        if let Some(kw) = &self.text.focus {
-            if let Some(others) = ix.focus_groups.get(kw.norm.as_str()).filter(|v| v.len() > 1) {
-                let msg = format!(
-                    "focus keyword '{}' is also the focus of {}: the pages compete in search results",
-                    self.page
-                        .doc
-                        .meta
-                        .seo
-                        .focus_keyword
-                        .as_deref()
-                        .unwrap_or_default()
-                        .trim(),
-                    self.others(others)
-                );
-                let help = "give each page its own focus keyword, or merge the pages";
-                self.add("AUD117", self.at.seo(), msg, help);
-            }
-        }
-    }
-
-    /// "content/jokes/b.md (/jokes/b/)", up to three, then "and N more".
-    fn others(&self, ids: &[PageId]) -> String {
-        let pages = &self.ctx.site.pages;
-        let mut list: Vec<String> = ids
-            .iter()
-            .filter(|&&i| i != self.id)
-            .take(3)
-            .map(|&i| format!("{} ({})", pages[i].doc.path.display(), pages[i].url))
-            .collect();
-        let rest = ids.len() - 1 - list.len();
-        if rest > 0 {
-            list.push(format!("and {rest} more"));
-        }
-        list.join(", ")
-    }
-
     /// AUD111: exactly one `<h1>`: the template's plus the text's `#` headings.
     fn headings(&mut self, facts: &mut Facts) {
         let job_template = template_of(self.page);
@@ -360,33 +317,18 @@ impl Checker<'_, '_, '_> {
         }
     }
 
-    /// AUD113, AUD115, AUD205, AUD206: the text's links.
-    fn links(&mut self, facts: &mut Facts) {
+    /// AUD113 and AUD115: links in and out of the text, counted.
+    fn link_counts(&mut self, facts: &mut Facts) {
         let ix = self.ctx.index;
         for link in &self.page.rendered.links {
             match ix.resolve(&self.page.url, &link.url) {
                 Href::External => facts.outbound_links += 1,
                 Href::Other => {}
-                Href::Internal { path, frag } => {
-                    if link.url == "#" {
-                        continue; // a broken @/ link: the build reports it (LNK001)
-                    }
-                    let target = ix.target(&path);
-                    match target {
-                        Target::Missing => {
-                            let msg = format!("broken link '{}': nothing is published at {path}", link.url);
-                            let help = "link with @/section/file.md so the build checks it, or fix the path";
-                            self.add("AUD205", (link.line, 0), msg, help);
-                            continue;
-                        }
-                        Target::Page(t) if t != self.id => facts.internal_links += 1,
-                        Target::Known if path != self.page.url => facts.internal_links += 1,
-                        _ => {}
-                    }
-                    if let (Target::Page(t), false) = (target, frag.is_empty()) {
-                        self.anchor(t, &frag, link.line, &link.url);
-                    }
-                }
+                Href::Internal { path, .. } => match ix.target(&path) {
+                    Target::Page(t) if t != self.id => facts.internal_links += 1,
+                    Target::Known if path != self.page.url => facts.internal_links += 1,
+                    _ => {}
+                },
             }
         }
         if facts.internal_links == 0 {
@@ -405,24 +347,6 @@ impl Checker<'_, '_, '_> {
                 "the text links to no other website".into(),
                 "cite a source or a related site where it helps readers",
             );
-        }
-    }
-
-    /// AUD206: `#frag` must be a heading id of the target, or an id its template outputs.
-    fn anchor(&mut self, target: PageId, frag: &str, line: usize, url: &str) {
-        let t = &self.ctx.site.pages[target];
-        let in_text = t.rendered.toc.iter().any(|h| h.id == frag);
-        let tpl = template_of(t);
-        let in_template = self.ctx.templates.get(tpl).is_some_and(|f| f.ids.contains(frag));
-        if !in_text && !in_template {
-            let ids: Vec<&str> = t.rendered.toc.iter().map(|h| h.id.as_str()).take(8).collect();
-            let msg = format!("broken anchor '{url}': {} has no heading with id '{frag}'", t.url);
-            let help = if ids.is_empty() {
-                "the target page has no headings to link to; drop the #part".to_string()
-            } else {
-                format!("its heading ids are: {}", ids.join(", "))
-            };
-            self.add("AUD206", (line, 0), msg, help);
         }
     }
 
@@ -446,78 +370,6 @@ impl Checker<'_, '_, '_> {
             self.add("AUD116", self.at.body(), msg, help);
         }
     }
-
-    /// AUD114, AUD118, AUD203, AUD204, AUD207: how the site links to the page.
-    fn site_links(&mut self) {
-        let ix = self.ctx.index;
-        let id = self.id;
-        let p = self.page;
-        if ix.inbound[id] == 0 {
-            self.add(
-                "AUD114",
-                self.at.key("title"),
-                "no other page's text links here".into(),
-                "link to it from a related page with [text](@/...)",
-            );
-            if !ix.linked_by_site[id] {
-                self.add(
-                    "AUD118",
-                    self.at.key("title"),
-                    "orphan page: no menu, listing or other page links here, so visitors and crawlers cannot find it"
-                        .into(),
-                    "add it to the menu in site.yaml or link to it from another page",
-                );
-            }
-        }
-        let live = p.visibility == Visibility::Live;
-        if live && p.noindex() {
-            let mut places = Vec::new();
-            if ix.in_sitemap[id] {
-                places.push("the sitemap".to_string());
-            }
-            if let Some(line) = ix.menu_line[id] {
-                places.push(format!("the menu (site.yaml line {line})"));
-            }
-            if ix.headline[id] {
-                places.push("the headline ticker on every page".to_string());
-            }
-            if !places.is_empty() {
-                let msg = format!("noindex page is linked from {}", places.join(" and "));
-                let help = "remove noindex, or take the page out of the menu and the headlines";
-                self.add("AUD203", self.at.seo(), msg, help);
-            }
-        }
-        self.canonical();
-        if live && ix.in_sitemap[id] {
-            let loc = self.ctx.site.config.permalink(&encode_path(&p.url));
-            for engine in &self.ctx.cfg.engines {
-                if loc.len() > engine.max_loc() {
-                    let msg = format!(
-                        "sitemap <loc> is {} bytes, over {}'s {}: {loc}",
-                        loc.len(),
-                        engine_name(*engine),
-                        engine.max_loc()
-                    );
-                    self.add("AUD207", self.at.key("slug"), msg, "use a shorter slug");
-                }
-            }
-        }
-    }
-
-    /// AUD204: a canonical URL on this site must point at a page that exists.
-    fn canonical(&mut self) {
-        let Some(canonical) = self.page.doc.meta.seo.canonical.as_deref() else {
-            return;
-        };
-        let ix = self.ctx.index;
-        if let Href::Internal { path, .. } = ix.resolve(&self.page.url, canonical) {
-            if ix.target(&path) == Target::Missing {
-                let msg = format!("canonical '{canonical}' points at {path}, where nothing is published");
-                let help = "point seo.canonical at a published page, or remove it";
-                self.add("AUD204", self.at.seo(), msg, help);
-            }
-        }
-    }
 }
 
 /// The template page `p` renders with.
@@ -530,7 +382,8 @@ pub fn template_of(p: &Page) -> &str {
     })
 }
 
-fn engine_name(e: Engine) -> &'static str {
+/// The engine's name as people write it.
+pub fn engine_name(e: Engine) -> &'static str {
     match e {
         Engine::Google => "Google",
         Engine::Baidu => "Baidu",

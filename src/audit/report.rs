@@ -36,11 +36,6 @@ impl<'c> FindingSink<'c> {
         }
     }
 
-    /// Whether rule `code` runs.
-    pub fn on(&self, code: &str) -> bool {
-        self.cfg.on(code)
-    }
-
     /// Adds a finding at `path:line:col`, about the page at `url` if any.
     #[allow(clippy::too_many_arguments)]
     pub fn add(

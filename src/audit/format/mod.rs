@@ -61,16 +61,6 @@ pub trait Formatter {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
 }
 
-/// Writes `report` in `format` into a byte vector.
-pub fn to_bytes(report: &Report, format: Format) -> Vec<u8> {
-    let mut out = Vec::new();
-    format
-        .formatter(false)
-        .write(report, &mut out)
-        .expect("writing to memory cannot fail");
-    out
-}
-
 /// Writes `report` in every format into `dir` (created if needed) as
 /// `audit.txt`, `audit.json`, `audit.csv`, `audit.sarif` and `audit.html`.
 /// Returns the files written.
