@@ -158,21 +158,9 @@ pub fn audit(site: &Site, theme: &Theme, root: &Path, settings: &Settings) -> Re
         .keywords
         .as_deref()
         .map(|k| coverage::check(k, site, &texts, &mut sink));
-    let mut pages = Vec::with_capacity(n);
-    let mut by_page = Vec::new();
-    for (page, mut found) in checked {
-        pages.push(page);
-        by_page.append(&mut found);
-    }
-    // Pages come sorted by path (the site model's invariant), so the page
-    // findings already are; only if that ever changes is a full sort needed.
-    if !pages.windows(2).all(|w| w[0].path <= w[1].path) {
-        pages.sort_by(|a, b| a.path.cmp(&b.path));
-        report::sort(&mut by_page);
-    }
     let mut rest = sink.findings;
     report::sort(&mut rest);
-    let findings = report::merge(rest, by_page);
+    let (pages, findings) = assemble(checked, rest);
     lap.lap("audit: coverage and report");
     let summary = Summary {
         score: mean_score(&pages),
@@ -205,6 +193,34 @@ pub fn audit(site: &Site, theme: &Theme, root: &Path, settings: &Settings) -> Re
         coverage,
         terms: corpus.site_terms(cfg.terms.max(10)),
     })
+}
+
+/// The pages' entries in path order, and every finding in report order:
+/// the site-level findings (`rest`, sorted) merged between the pages' own.
+/// Pages come sorted by path (the site model's invariant) and each page's
+/// findings are sorted, so this is one merge, without a second copy of the
+/// findings; only if that invariant ever changes is a full sort needed.
+fn assemble(checked: Vec<(PageReport, Vec<Finding>)>, rest: Vec<Finding>) -> (Vec<PageReport>, Vec<Finding>) {
+    let total = rest.len() + checked.iter().map(|(_, f)| f.len()).sum::<usize>();
+    let in_order = checked.windows(2).all(|w| w[0].0.path <= w[1].0.path);
+    let mut pages = Vec::with_capacity(checked.len());
+    let mut findings = Vec::with_capacity(total);
+    let mut rest = rest.into_iter().peekable();
+    for (page, found) in checked {
+        if let Some(first) = found.first() {
+            while rest.peek().is_some_and(|r| r.sort_key() < first.sort_key()) {
+                findings.extend(rest.next());
+            }
+        }
+        findings.extend(found);
+        pages.push(page);
+    }
+    findings.extend(rest);
+    if !in_order {
+        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        report::sort(&mut findings);
+    }
+    (pages, findings)
 }
 
 /// Step timings on stderr when PUNCHLINE_TIMINGS is set (for profiling).

@@ -278,22 +278,6 @@ pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
-/// Merges two sorted lists of findings into one.
-pub fn merge(a: Vec<Finding>, b: Vec<Finding>) -> Vec<Finding> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
-    loop {
-        let take_a = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => x.sort_key() <= y.sort_key(),
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => break,
-        };
-        out.extend(if take_a { a.next() } else { b.next() });
-    }
-    out
-}
-
 /// Rounds to `places` decimals.
 pub fn round(v: f64, places: i32) -> f64 {
     let f = 10f64.powi(places);

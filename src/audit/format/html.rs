@@ -55,7 +55,7 @@ h2{font-size:18px;margin:24px 0 8px}.tools{margin:6px 0}.tools input{padding:6px
 .scroll{overflow:auto;max-height:640px;border:1px solid var(--line);border-radius:8px;background:var(--card)}
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 th{position:sticky;top:0;background:#eef0f4;cursor:pointer;white-space:nowrap;user-select:none}th[aria-sort=ascending]::after{content:" \25B2"}th[aria-sort=descending]::after{content:" \25BC"}
-td.n{text-align:right;font-variant-numeric:tabular-nums}.lvl{font-weight:600}.lvl.error{color:var(--err)}.lvl.warning{color:var(--warn)}.lvl.notice{color:var(--note)}
+td.n{text-align:right;font-variant-numeric:tabular-nums}#pages td:last-child{min-width:220px}.lvl{font-weight:600}.lvl.error{color:var(--err)}.lvl.warning{color:var(--warn)}.lvl.notice{color:var(--note)}
 .bad{color:var(--err);font-weight:600}.muted{color:var(--muted)}
 "#;
 

@@ -11,7 +11,6 @@
 use super::Formatter;
 use crate::audit::{Finding, Report};
 use rayon::prelude::*;
-use serde::Serialize;
 use std::io::{self, Write};
 
 /// Compact JSON, one trailing newline.
@@ -24,18 +23,17 @@ impl Formatter for Json {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let skeleton = report.clone_without_lists();
         let text = serde_json::to_vec(&skeleton).map_err(json_error)?;
-        let findings = findings(&report.findings);
-        let pages = array(&report.pages)?;
         let mut w = io::BufWriter::with_capacity(1 << 16, out);
         let mut rest = &text[..];
-        for (key, body) in [(&b"\"findings\":["[..], &findings), (&b"\"pages\":["[..], &pages)] {
+        for key in [&b"\"findings\":["[..], &b"\"pages\":["[..]] {
             let at = find(rest, key).expect("the report always has this key") + key.len();
             w.write_all(&rest[..at])?;
-            for (i, chunk) in body.iter().enumerate() {
-                if i > 0 {
-                    w.write_all(b",")?;
-                }
-                w.write_all(chunk)?;
+            if key.starts_with(b"\"findings") {
+                write_array(&mut w, &report.findings, finding)?;
+            } else {
+                write_array(&mut w, &report.pages, |buf, p| {
+                    serde_json::to_writer(buf, p).expect("plain data serializes")
+                })?;
             }
             rest = &rest[at..];
         }
@@ -45,38 +43,32 @@ impl Formatter for Json {
     }
 }
 
-/// The items of `items`, comma-separated, in chunks serialized in parallel.
-fn array<T: Serialize + Sync>(items: &[T]) -> io::Result<Vec<Vec<u8>>> {
-    items
-        .par_chunks(CHUNK)
-        .map(|chunk| {
-            let mut buf = Vec::with_capacity(chunk.len() * 256);
-            for (i, item) in chunk.iter().enumerate() {
-                if i > 0 {
-                    buf.push(b',');
+/// Writes `items` comma-separated: chunks serialized in parallel, a few at a
+/// time, so memory holds a few chunks, not the whole array.
+fn write_array<T: Sync>(w: &mut dyn Write, items: &[T], one: impl Fn(&mut Vec<u8>, &T) + Sync) -> io::Result<()> {
+    let batch = CHUNK * rayon::current_num_threads().max(1) * 2;
+    for (b, group) in items.chunks(batch).enumerate() {
+        let parts: Vec<Vec<u8>> = group
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut buf = Vec::with_capacity(chunk.len() * 320);
+                for (i, item) in chunk.iter().enumerate() {
+                    if i > 0 {
+                        buf.push(b',');
+                    }
+                    one(&mut buf, item);
                 }
-                serde_json::to_writer(&mut buf, item).map_err(json_error)?;
+                buf
+            })
+            .collect();
+        for (i, part) in parts.iter().enumerate() {
+            if b > 0 || i > 0 {
+                w.write_all(b",")?;
             }
-            Ok(buf)
-        })
-        .collect()
-}
-
-/// The findings, comma-separated, in chunks written in parallel.
-fn findings(items: &[Finding]) -> Vec<Vec<u8>> {
-    items
-        .par_chunks(CHUNK)
-        .map(|chunk| {
-            let mut buf = Vec::with_capacity(chunk.len() * 320);
-            for (i, f) in chunk.iter().enumerate() {
-                if i > 0 {
-                    buf.push(b',');
-                }
-                finding(&mut buf, f);
-            }
-            buf
-        })
-        .collect()
+            w.write_all(part)?;
+        }
+    }
+    Ok(())
 }
 
 /// One finding as JSON, byte for byte what serde_json writes for it.
@@ -196,12 +188,13 @@ mod tests {
     }
 
     #[test]
-    fn spliced_output_equals_plain_serde() {
-        let items: Vec<u32> = (0..5000).collect();
-        let chunks = array(&items).unwrap();
-        assert!(chunks.len() > 1);
-        let joined = chunks.join(&b","[..]);
-        let plain = serde_json::to_vec(&items).unwrap();
-        assert_eq!(&plain[1..plain.len() - 1], &joined[..]);
+    fn arrays_in_chunks_equal_plain_serde() {
+        for n in [0, 1, 5000, 50_000] {
+            let items: Vec<u32> = (0..n).collect();
+            let mut out = Vec::new();
+            write_array(&mut out, &items, |buf, x| serde_json::to_writer(buf, x).unwrap()).unwrap();
+            let plain = serde_json::to_vec(&items).unwrap();
+            assert_eq!(&plain[1..plain.len() - 1], &out[..], "{n} items");
+        }
     }
 }
