@@ -1,9 +1,10 @@
-//! Text: findings grouped by file, each line like a build diagnostic
+//! Text: findings grouped by file (each page's group headed by its URL and
+//! score), errors first within a group, each line like a build diagnostic
 //! (`path:line:col: level[CODE]: message (help: ...)`), then a summary.
 //! Colour only on a terminal (and never with NO_COLOR set).
 
 use super::Formatter;
-use crate::audit::{Level, Report};
+use crate::audit::{Finding, Level, Report};
 use std::io::{self, Write};
 
 /// The text formatter.
@@ -31,6 +32,24 @@ impl Text {
     }
 }
 
+impl Text {
+    /// One finding, in the diagnostic form.
+    fn line(&self, w: &mut dyn Write, f: &Finding) -> io::Result<()> {
+        write!(w, "{}", f.path)?;
+        if f.line > 0 {
+            write!(w, ":{}", f.line)?;
+            if f.col > 0 {
+                write!(w, ":{}", f.col)?;
+            }
+        }
+        write!(w, ": {}[{}]: {}", self.level(f.level), f.rule, f.message)?;
+        match &f.help {
+            Some(h) => writeln!(w, " (help: {h})"),
+            None => writeln!(w),
+        }
+    }
+}
+
 impl Formatter for Text {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let mut w = io::BufWriter::with_capacity(1 << 16, out);
@@ -39,33 +58,19 @@ impl Formatter for Text {
             .iter()
             .map(|p| (p.path.as_str(), (p.url.as_str(), p.score)))
             .collect();
-        let mut current: Option<&str> = None;
-        for f in &report.findings {
-            if current != Some(f.path.as_str()) {
-                if current.is_some() {
-                    writeln!(w)?;
-                }
-                current = Some(&f.path);
-                let head = match scores.get(f.path.as_str()) {
-                    Some((url, score)) => format!("{} ({url}) score {score}/100", f.path),
-                    None => f.path.clone(),
-                };
-                writeln!(w, "{}", self.paint("1", &head))?;
+        for group in report.findings.chunk_by(|a, b| a.path == b.path) {
+            let path = group[0].path.as_str();
+            let head = match scores.get(path) {
+                Some((url, score)) => format!("{path} ({url}) score {score}/100"),
+                None => path.to_string(),
+            };
+            writeln!(w, "{}", self.paint("1", &head))?;
+            // Within a file: errors first, then warnings, then notices; by line in each.
+            let mut order: Vec<&Finding> = group.iter().collect();
+            order.sort_by_key(|f| std::cmp::Reverse(f.level));
+            for f in order {
+                self.line(&mut w, f)?;
             }
-            let mut at = f.path.clone();
-            if f.line > 0 {
-                at.push_str(&format!(":{}", f.line));
-                if f.col > 0 {
-                    at.push_str(&format!(":{}", f.col));
-                }
-            }
-            write!(w, "{at}: {}[{}]: {}", self.level(f.level), f.rule, f.message)?;
-            match &f.help {
-                Some(h) => writeln!(w, " (help: {h})")?,
-                None => writeln!(w)?,
-            }
-        }
-        if current.is_some() {
             writeln!(w)?;
         }
         summary(report, &mut w)?;

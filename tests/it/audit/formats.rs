@@ -48,6 +48,9 @@ fn text_report_groups_findings_by_page_like_diagnostics() {
         out.contains("audited 3 pages: 0 errors, 2 warnings, 1 notice; mean page score"),
         "{out}"
     );
+    // Warnings before notices, by line within each level.
+    let codes: Vec<&str> = lines.iter().map(|l| l.split(['[', ']']).nth(1).unwrap()).collect();
+    assert_eq!(codes, vec!["AUD101", "AUD112", "AUD114"], "{out}");
 }
 
 #[test]
