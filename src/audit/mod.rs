@@ -31,7 +31,7 @@ pub mod text;
 pub mod width;
 
 pub use config::AuditConfig;
-pub use report::Report;
+pub use report::{Counts, Report};
 pub use rules::{Finding, Level};
 
 use crate::build::{self, BuildOptions, Loaded};
@@ -41,7 +41,7 @@ use crate::theme::Theme;
 use coverage::TargetKeyword;
 use index::{PageText, SiteIndex};
 use rayon::prelude::*;
-use report::{Counts, FindingSink, Generator, PageReport, SiteInfo, Summary, SCHEMA};
+use report::{FindingSink, Generator, PageReport, SiteInfo, Summary, SCHEMA};
 use std::path::Path;
 
 /// What the audit reads besides the site and theme.
@@ -116,6 +116,15 @@ fn errors_only(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diags.retain(Diagnostic::is_error);
     sort(&mut diags);
     diags
+}
+
+/// Audits a site a build has loaded and writes the report in every format
+/// into `dir` (`build --report`). Returns the findings counted by level.
+pub fn write_reports(site: &Site, theme: &Theme, root: &Path, dir: &Path) -> Result<Counts> {
+    let settings = Settings::load(site, root)?;
+    let report = audit(site, theme, root, &settings)?;
+    format::write_all(&report, dir)?;
+    Ok(report.summary.findings)
 }
 
 /// Audits a loaded site. `root` is the site root (for static files and

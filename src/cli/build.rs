@@ -97,10 +97,7 @@ impl BuildArgs {
                 opts.keep_text = true;
                 let root = opts.root.clone();
                 build::build_then(&opts, &progress, &mut |site, theme| {
-                    let settings = crate::audit::Settings::load(site, &root)?;
-                    let report = crate::audit::audit(site, theme, &root, &settings)?;
-                    crate::audit::format::write_all(&report, dir)?;
-                    let c = report.summary.findings;
+                    let c = crate::audit::write_reports(site, theme, &root, dir)?;
                     audited = Some(AuditSummary {
                         dir: dir.display().to_string(),
                         errors: c.error,
