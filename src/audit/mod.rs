@@ -133,6 +133,9 @@ pub fn audit(site: &Site, theme: &Theme, root: &Path, settings: &Settings) -> Re
     let cfg = &settings.config;
     let n = site.pages.len();
     let lap = Lap::start();
+    if site.pages.par_iter().any(|p| text::has_cjk(&p.rendered.plain_text)) {
+        text::warm_up();
+    }
     let texts: Vec<PageText> = (0..n).into_par_iter().map(|id| PageText::new(site, id)).collect();
     lap.lap("audit: analyze texts");
     let mut sink = FindingSink::new(cfg);

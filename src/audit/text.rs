@@ -25,6 +25,20 @@ fn jieba() -> &'static Jieba {
     JIEBA.get_or_init(Jieba::new)
 }
 
+/// Starts loading the segmenter's dictionary on a thread of its own (it
+/// takes about a sixth of a second), so pages without Chinese are analyzed
+/// meanwhile. Called when some text holds Chinese; never otherwise.
+pub fn warm_up() {
+    std::thread::spawn(|| {
+        jieba();
+    });
+}
+
+/// Whether `text` holds a Chinese (or other CJK) character.
+pub fn has_cjk(text: &str) -> bool {
+    !text.is_ascii() && text.chars().any(is_cjk)
+}
+
 /// Whether `c` ends a sentence (in English or Chinese).
 fn ends_sentence(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | ';' | '。' | '！' | '？' | '；' | '…' | '\n')
