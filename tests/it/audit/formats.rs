@@ -183,9 +183,12 @@ fn chromium() -> Option<PathBuf> {
     None
 }
 
-/// Runs headless Chromium with the flags that keep it quiet and offline.
+/// Runs headless Chromium with the flags that keep it quiet and offline,
+/// and stops it if it has not finished within a minute.
 fn headless(bin: &Path, profile: &Path, args: &[&str]) -> Run {
-    let out = Command::new(bin)
+    let dir = tempfile::tempdir().unwrap();
+    let (out_path, err_path) = (dir.path().join("out"), dir.path().join("err"));
+    let mut child = Command::new(bin)
         .args([
             "--headless",
             "--no-sandbox",
@@ -200,12 +203,25 @@ fn headless(bin: &Path, profile: &Path, args: &[&str]) -> Run {
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(args)
-        .output()
-        .expect("chromium runs");
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .spawn()
+        .expect("chromium starts");
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("chromium did not finish within 60 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
     Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: status.code().unwrap_or(-1),
+        stdout: std::fs::read_to_string(&out_path).unwrap_or_default(),
+        stderr: std::fs::read_to_string(&err_path).unwrap_or_default(),
     }
 }
 
