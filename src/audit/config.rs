@@ -62,10 +62,15 @@ impl Bounds {
 
     /// "between 120 and 160", "at least 50", "at most 600".
     pub fn describe(&self) -> String {
+        self.describe_in("")
+    }
+
+    /// The same with a unit after each number: "between 0.5% and 3%".
+    pub fn describe_in(&self, unit: &str) -> String {
         match (self.min, self.max) {
-            (Some(a), Some(b)) => format!("between {} and {}", num(a), num(b)),
-            (Some(a), None) => format!("at least {}", num(a)),
-            (None, Some(b)) => format!("at most {}", num(b)),
+            (Some(a), Some(b)) => format!("between {}{unit} and {}{unit}", num(a), num(b)),
+            (Some(a), None) => format!("at least {}{unit}", num(a)),
+            (None, Some(b)) => format!("at most {}{unit}", num(b)),
             (None, None) => "any".into(),
         }
     }

@@ -229,9 +229,9 @@ impl Checker<'_, '_, '_> {
         let range = self.ctx.cfg.keyword_density;
         if !range.contains(round(density, 2)) {
             let msg = format!(
-                "focus keyword '{shown}' density is {}% ({count} in {words} words), want {} %",
+                "focus keyword '{shown}' density is {}% ({count} in {words} words), want {}",
                 num(round(density, 2)),
-                range.describe()
+                range.describe_in("%")
             );
             let help = if range.min.is_some_and(|m| density < m) {
                 "use the focus keyword (or the phrase) a little more often in the text"

@@ -229,7 +229,7 @@ fn density_chart(r: &Report, h: &mut String) {
         rows.push((label, *c as f64, if inside { "in" } else { "out" }, tip));
     }
     bars(
-        &format!("Focus keyword density (pages; green = {} %)", range.describe()),
+        &format!("Focus keyword density (pages; green = {})", range.describe_in("%")),
         &rows,
         h,
     );
