@@ -204,6 +204,17 @@ pub fn render_page(mut doc: Document, i: usize, inputs: &PageInputs) -> (Option<
 /// Builds the site into `opts.output`, atomically. On any error nothing is
 /// written and every problem is returned together.
 pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
+    build_then(opts, progress, &mut |_, _| Ok(()))
+}
+
+/// What runs on the finished model before the output is swapped in.
+pub type AfterBuild<'a> = dyn FnMut(&Site, &Theme) -> Result<()> + 'a;
+
+/// Like [`build`], and hands the site model and theme to `after` once every
+/// page is rendered, before the output is swapped in: `build --report`
+/// audits the very model it built instead of loading the site twice. If
+/// `after` fails, the build fails and the previous output stays.
+pub fn build_then(opts: &BuildOptions, progress: &dyn Progress, after: &mut AfterBuild) -> Result<BuildReport> {
     let started = Instant::now();
     let Loaded {
         site, mut diags, theme, ..
@@ -220,6 +231,8 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
         output::write_site(&site, &theme, &opts.root, &sink, progress).map_err(|e| with_warnings(e, &diags))?;
     output::write_manifest(&sink, &written.manifest)?;
     t.lap("render and write");
+    after(&site, &theme).map_err(|e| with_warnings(e, &diags))?;
+    t.lap("after build");
     staging.commit()?;
     t.lap("swap output");
     Ok(BuildReport {

@@ -56,6 +56,19 @@ pub struct BuildArgs {
     /// Summary format.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    /// Also write the SEO audit reports (audit.txt, .json, .csv, .sarif,
+    /// .html) into DIR, from the same site model.
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
+}
+
+/// What `--report` wrote.
+#[derive(Serialize)]
+struct AuditSummary {
+    dir: String,
+    errors: usize,
+    warnings: usize,
+    notices: usize,
 }
 
 #[derive(Serialize)]
@@ -68,6 +81,8 @@ struct Summary<'a> {
     bytes: u64,
     duration_ms: u128,
     diagnostics: &'a [Diagnostic],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audit: Option<AuditSummary>,
 }
 
 impl BuildArgs {
@@ -79,7 +94,25 @@ impl BuildArgs {
         }
         let progress = TermProgress::new();
         let mode = if opts.preview { "preview" } else { "live" };
-        match build::build(&opts, &progress) {
+        let mut audited = None;
+        let result = match &self.report {
+            None => build::build(&opts, &progress),
+            Some(dir) => {
+                opts.keep_text = true;
+                let root = opts.root.clone();
+                build::build_then(&opts, &progress, &mut |site, theme| {
+                    let c = crate::audit::write_reports(site, theme, &root, dir)?;
+                    audited = Some(AuditSummary {
+                        dir: dir.display().to_string(),
+                        errors: c.error,
+                        warnings: c.warning,
+                        notices: c.notice,
+                    });
+                    Ok(())
+                })
+            }
+        };
+        match result {
             Ok(report) => {
                 progress.finish();
                 let summary = Summary {
@@ -91,6 +124,7 @@ impl BuildArgs {
                     bytes: report.bytes(),
                     duration_ms: report.duration.as_millis(),
                     diagnostics: &report.warnings,
+                    audit: audited,
                 };
                 match self.format {
                     Format::Json => println!("{}", serde_json::to_string_pretty(&summary).expect("plain data")),
@@ -105,6 +139,12 @@ impl BuildArgs {
                             summary.duration_ms,
                             if opts.preview { " [preview]" } else { "" }
                         );
+                        if let Some(a) = &summary.audit {
+                            eprintln!(
+                                "audit reports in {}: {} errors, {} warnings, {} notices",
+                                a.dir, a.errors, a.warnings, a.notices
+                            );
+                        }
                     }
                 }
                 Ok(ExitCode::SUCCESS)
@@ -120,6 +160,7 @@ impl BuildArgs {
                     bytes: 0,
                     duration_ms: 0,
                     diagnostics: &diags,
+                    audit: None,
                 };
                 println!("{}", serde_json::to_string_pretty(&summary).expect("plain data"));
                 Ok(ExitCode::from(1))

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Benchmark of `punchline audit` against `punchline build` on the same corpus.
+#
+#   bench/audit.sh [N] [RUNS]      N jokes (default 10000), RUNS timed runs (default 5)
+#
+# The corpus comes from examples/gen_corpus.rs (N jokes, N/10 bulletins), as
+# for bench/build.sh. Each command runs as a cold process: one untimed
+# warm-up, then RUNS timed runs; printed are the median (min-max) of wall
+# time, CPU (user+sys) and peak RSS from GNU time, and the audit's share of
+# the build's wall time. The audit writes its JSON report to /dev/null; the
+# build writes into a fresh folder, deleted inside the timed command.
+set -euo pipefail
+N=${1:-10000}
+RUNS=${2:-5}
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+BIN=$HERE/target/release/punchline
+WORK=${BENCH_WORK:-/tmp/punchline-bench}
+NOW=2026-11-25
+mkdir -p "$WORK"
+CORPUS=$WORK/corpus-$N
+if [ ! -f "$CORPUS.ok" ]; then
+    (cd "$HERE" && cargo run --release --quiet --example gen_corpus -- "$CORPUS" --jokes "$N" 2>/dev/null)
+    touch "$CORPUS.ok"
+fi
+(cd "$HERE" && cargo build --release --quiet --bin punchline)
+
+OUT=$WORK/out-$N
+LOG=$(mktemp)
+time_runs() { # name, command...
+    local name=$1
+    shift
+    for i in $(seq 0 "$RUNS"); do
+        /usr/bin/time -f '%e %U %S %M' -o "$LOG.$name.$i" "$@" >/dev/null 2>&1 || true
+    done
+}
+time_runs audit "$BIN" -C "$CORPUS" audit --now "$NOW" --format json -o /dev/null
+time_runs build sh -c "rm -rf '$OUT' && exec '$BIN' -C '$CORPUS' build --now '$NOW' -o '$OUT' --format json"
+rm -rf "$OUT"
+
+python3 - "$N" "$RUNS" "$LOG" <<'PY'
+import statistics, sys
+n, runs, log = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+def rows(name):
+    out = []
+    for i in range(1, runs + 1):
+        e, u, s, kb = open("%s.%s.%d" % (log, name, i)).read().split()[-4:]
+        out.append((float(e), float(u) + float(s), int(kb) / 1024))
+    return out
+def f(rs, col, fmt):
+    xs = sorted(r[col] for r in rs)
+    return (fmt % statistics.median(xs)) + " (" + (fmt % xs[0]) + "-" + (fmt % xs[-1]) + ")"
+medians = {}
+for name in ("audit", "build"):
+    rs = rows(name)
+    medians[name] = statistics.median(r[0] for r in rs)
+    print("%-6s N=%-6d wall s %-20s cpu s %-20s peak MiB %s"
+          % (name, n, f(rs, 0, "%.2f"), f(rs, 1, "%.2f"), f(rs, 2, "%.0f")))
+print("audit/build wall time: %.0f %%" % (100 * medians["audit"] / medians["build"]))
+PY
+rm -f "$LOG" "$LOG".*

@@ -1,0 +1,83 @@
+//! Report formats: one formatter per format behind one trait.
+//!
+//! Input: a finished [`Report`]. Output: bytes on a writer. Formatters only
+//! present; they decide nothing (levels, order and scores are in the
+//! report), so every format tells the same story.
+
+mod csv;
+mod html;
+mod json;
+mod sarif;
+mod text;
+
+use super::Report;
+use std::io::{self, Write};
+
+/// A report format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Grouped by file, for people (coloured on a terminal).
+    Text,
+    /// The full report, stable schema (docs/audit.md).
+    Json,
+    /// One row per finding, for spreadsheets.
+    Csv,
+    /// SARIF 2.1.0, for code hosts' annotations.
+    Sarif,
+    /// A self-contained page to open in a browser.
+    Html,
+}
+
+impl Format {
+    /// Every format, in the order `build --report` writes them.
+    pub const ALL: [Format; 5] = [Format::Text, Format::Json, Format::Csv, Format::Sarif, Format::Html];
+
+    /// File name extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Text => "txt",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Sarif => "sarif",
+            Format::Html => "html",
+        }
+    }
+
+    /// The formatter; `color` only matters for text.
+    pub fn formatter(self, color: bool) -> Box<dyn Formatter> {
+        match self {
+            Format::Text => Box::new(text::Text { color }),
+            Format::Json => Box::new(json::Json),
+            Format::Csv => Box::new(csv::Csv),
+            Format::Sarif => Box::new(sarif::Sarif),
+            Format::Html => Box::new(html::Html),
+        }
+    }
+}
+
+/// Writes a report in one format.
+pub trait Formatter {
+    /// Writes `report` to `out`.
+    fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// Writes `report` in every format into `dir` (created if needed) as
+/// `audit.txt`, `audit.json`, `audit.csv`, `audit.sarif` and `audit.html`.
+/// Returns the files written.
+pub fn write_all(report: &Report, dir: &std::path::Path) -> crate::diagnostic::Result<Vec<std::path::PathBuf>> {
+    use crate::diagnostic::Error;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut written = Vec::new();
+    for format in Format::ALL {
+        let path = dir.join(format!("audit.{}", format.extension()));
+        let file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+        let mut w = io::BufWriter::new(file);
+        format
+            .formatter(false)
+            .write(report, &mut w)
+            .and_then(|()| w.flush())
+            .map_err(|e| Error::io(&path, e))?;
+        written.push(path);
+    }
+    Ok(written)
+}

@@ -1,0 +1,442 @@
+//! Site-wide maps the rules share, computed once per audit.
+//!
+//! Input: the immutable `&Site`, the site root and the analyzed text of every
+//! page. Output: [`SiteIndex`]: page by URL, every other path the build
+//! writes, inbound links per page, what the menu, listings, headlines and
+//! sitemap link to, and pages grouped by focus keyword, title and
+//! description. Built in parallel where it is per page; read without locks
+//! by the page rules afterwards.
+
+use super::text::{self, FastState, Phrase};
+use crate::content::Kind;
+use crate::output::{jobs, sitemap};
+use crate::site::{PageId, Site, Visibility};
+use crate::theme::{views, Theme};
+use rayon::prelude::*;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// One page's text, analyzed once.
+#[derive(Debug, Clone)]
+pub struct PageText {
+    /// The body's normalized text (see `text`).
+    pub norm: String,
+    /// How many words it has (Chinese counted in jieba's words).
+    pub words: usize,
+    /// Each term (see `terms`) once, as a byte range into `norm`, with its count.
+    pub terms: Vec<(u32, u32, u32)>,
+    /// The focus keyword, if the page declares a usable one.
+    pub focus: Option<Phrase>,
+    /// `<title>` exactly as the page renders it.
+    pub title: String,
+}
+
+impl PageText {
+    /// Analyzes page `id`.
+    pub fn new(site: &Site, id: PageId) -> PageText {
+        let p = &site.pages[id];
+        let norm = text::normalize(&p.rendered.plain_text);
+        let (words, terms) = count_terms(&norm);
+        let focus = p.doc.meta.seo.focus_keyword.as_deref().and_then(Phrase::new);
+        let title = views::head_for_page(site, id).title;
+        PageText {
+            norm,
+            words,
+            terms,
+            focus,
+            title,
+        }
+    }
+
+    /// The terms with their counts.
+    pub fn term_counts(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.terms
+            .iter()
+            .map(|&(s, e, c)| (&self.norm[s as usize..e as usize], c))
+    }
+}
+
+/// Counts the words of normalized text, and each term's uses. Words are
+/// looked up by their 64-bit hash (an integer key: no string hashing in the
+/// map, no string compare but one on a hit); a collision, however unlikely,
+/// falls back to comparing the texts, so two words are never merged.
+pub fn count_terms(norm: &str) -> (usize, Vec<(u32, u32, u32)>) {
+    let mut words = 0;
+    let mut by_hash: HashMap<u64, u32, FastState> = HashMap::with_capacity_and_hasher(64, FastState::default());
+    let mut seen: Vec<(u32, u32, u32)> = Vec::with_capacity(64);
+    let text_of = |&(s, e, _): &(u32, u32, u32)| &norm[s as usize..e as usize];
+    text::for_each_word(norm, |s, e| {
+        words += 1;
+        let w = &norm[s..e];
+        match by_hash.entry(text::fast_hash(w)) {
+            Entry::Vacant(v) => {
+                v.insert(seen.len() as u32);
+                seen.push((s as u32, e as u32, 1));
+            }
+            Entry::Occupied(o) => {
+                let i = *o.get() as usize;
+                if text_of(&seen[i]) == w {
+                    seen[i].2 += 1;
+                } else if let Some(other) = seen.iter_mut().find(|t| text_of(t) == w) {
+                    other.2 += 1;
+                } else {
+                    seen.push((s as u32, e as u32, 1));
+                }
+            }
+        }
+    });
+    seen.retain(|t| text::is_term(text_of(t)));
+    (words, seen)
+}
+
+/// Where a link goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Href {
+    /// Another website.
+    External,
+    /// mailto:, tel: and other schemes.
+    Other,
+    /// This site: a path (percent-decoded, no query) and a fragment.
+    Internal {
+        /// Site path, e.g. `/jokes/x/`.
+        path: String,
+        /// The part after `#` (empty when none).
+        frag: String,
+    },
+}
+
+/// What an internal path is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A content page.
+    Page(PageId),
+    /// Something else the build writes (a listing, a feed, a static file).
+    Known,
+    /// Nothing.
+    Missing,
+}
+
+/// The shared maps.
+pub struct SiteIndex<'a> {
+    /// `base_url` without a trailing slash.
+    pub base_url: &'a str,
+    /// Content page by site path.
+    pub by_url: HashMap<&'a str, PageId>,
+    /// Every other site path the build writes.
+    pub known: HashSet<String>,
+    /// Per page: links to it from other pages' text.
+    pub inbound: Vec<u32>,
+    /// Per page: whether the menu, a listing, the home page or the
+    /// headline ticker links to it.
+    pub linked_by_site: Vec<bool>,
+    /// Per page: the site.yaml line of a menu entry linking to it.
+    pub menu_line: Vec<Option<usize>>,
+    /// Per page: shown in the headline ticker on every page.
+    pub headline: Vec<bool>,
+    /// Per page: listed in the sitemap.
+    pub in_sitemap: Vec<bool>,
+    /// Pages that rank (see [`ranks`]) by normalized focus keyword.
+    pub focus_groups: HashMap<&'a str, Vec<PageId>>,
+    /// Pages that rank by lowercase `<title>`.
+    pub titles: HashMap<String, Vec<PageId>>,
+    /// Pages that rank by lowercase meta description (given ones only).
+    pub descriptions: HashMap<String, Vec<PageId>>,
+}
+
+/// Whether a page's SEO matters: a live page not marked noindex, and in a
+/// preview build also the pages shown only there (they go live soon; their
+/// noindex is the preview's, not the author's choice).
+pub fn ranks(site: &Site, id: PageId) -> bool {
+    let p = &site.pages[id];
+    match p.visibility {
+        Visibility::Live => !p.noindex(),
+        Visibility::Preview => !p.doc.meta.seo.noindex,
+        Visibility::Hidden => false,
+    }
+}
+
+impl<'a> SiteIndex<'a> {
+    /// Builds every map. `texts` is indexed like `site.pages`.
+    pub fn new(site: &'a Site, theme: &Theme, root: &Path, texts: &'a [PageText]) -> SiteIndex<'a> {
+        let n = site.pages.len();
+        let by_url = site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.url.as_str(), i))
+            .collect();
+        let mut index = SiteIndex {
+            base_url: &site.config.base_url,
+            by_url,
+            known: HashSet::new(),
+            inbound: vec![0; n],
+            linked_by_site: vec![false; n],
+            menu_line: vec![None; n],
+            headline: vec![false; n],
+            in_sitemap: vec![false; n],
+            focus_groups: HashMap::new(),
+            titles: HashMap::new(),
+            descriptions: HashMap::new(),
+        };
+        let planned = jobs::plan(site);
+        index.known = known_paths(site, theme, root, &planned);
+        index.count_inbound(site);
+        index.mark_site_links(site);
+        let mut ignored = Vec::new();
+        let locs: HashSet<String> = sitemap::entries(site, &planned, &mut ignored)
+            .into_iter()
+            .map(|e| e.loc)
+            .collect();
+        for (i, p) in site.pages.iter().enumerate() {
+            index.in_sitemap[i] = locs.contains(&site.config.permalink(&sitemap::encode_path(&p.url)));
+        }
+        for (i, t) in texts.iter().enumerate() {
+            if !ranks(site, i) {
+                continue;
+            }
+            if let Some(f) = &t.focus {
+                index.focus_groups.entry(f.norm.as_str()).or_default().push(i);
+            }
+            index.titles.entry(t.title.trim().to_lowercase()).or_default().push(i);
+            if let Some(d) = site.pages[i].doc.meta.seo.description.as_deref() {
+                let d = d.trim().to_lowercase();
+                if !d.is_empty() {
+                    index.descriptions.entry(d).or_default().push(i);
+                }
+            }
+        }
+        index
+    }
+
+    /// Counts links from each page's text to other pages, in parallel.
+    fn count_inbound(&mut self, site: &Site) {
+        let targets: Vec<Vec<PageId>> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|id| {
+                let p = &site.pages[id];
+                let mut out: Vec<PageId> = p
+                    .rendered
+                    .links
+                    .iter()
+                    .filter_map(|l| match self.resolve(&p.url, &l.url) {
+                        Href::Internal { path, .. } => match self.target(&path) {
+                            Target::Page(t) if t != id => Some(t),
+                            _ => None,
+                        },
+                        _ => None,
+                    })
+                    .collect();
+                out.sort_unstable();
+                out.dedup();
+                out
+            })
+            .collect();
+        for t in targets.into_iter().flatten() {
+            self.inbound[t] += 1;
+        }
+    }
+
+    /// Marks pages the site itself links to: listings, menu, headlines.
+    fn mark_site_links(&mut self, site: &Site) {
+        for (i, p) in site.pages.iter().enumerate() {
+            // Jokes and bulletins are on their section's listing; specials
+            // are on the home page.
+            self.linked_by_site[i] = p.doc.kind != Kind::Page;
+        }
+        for &h in &site.headlines {
+            self.headline[h] = true;
+        }
+        let lines = menu_lines(site);
+        for (item, line) in site.config.menu.iter().zip(lines) {
+            if let Href::Internal { path, .. } = self.resolve("/", &item.url) {
+                if let Target::Page(id) = self.target(&path) {
+                    self.menu_line[id] = Some(line);
+                    self.linked_by_site[id] = true;
+                }
+            }
+        }
+    }
+
+    /// Classifies a link found on the page at `from` (a site path).
+    pub fn resolve(&self, from: &str, href: &str) -> Href {
+        let href = href.trim();
+        let rest = if let Some(r) = href.strip_prefix(self.base_url) {
+            if r.is_empty() || r.starts_with(['/', '?', '#']) {
+                if r.is_empty() {
+                    "/"
+                } else {
+                    r
+                }
+            } else {
+                return Href::External;
+            }
+        } else if href.starts_with("//") {
+            return Href::External;
+        } else if let Some(colon) = href.find(':') {
+            let scheme = &href[..colon];
+            if !scheme.contains(['/', '?', '#']) {
+                return if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") {
+                    Href::External
+                } else {
+                    Href::Other
+                };
+            }
+            href
+        } else {
+            href
+        };
+        let (before, frag) = rest.split_once('#').unwrap_or((rest, ""));
+        let before = before.split('?').next().unwrap_or("");
+        let path = if before.is_empty() {
+            from.to_string()
+        } else if before.starts_with('/') {
+            before.to_string()
+        } else {
+            join(from, before)
+        };
+        Href::Internal {
+            path: percent_decode(&path),
+            frag: percent_decode(frag),
+        }
+    }
+
+    /// What a site path (from [`SiteIndex::resolve`]) points at. `/x` and
+    /// `/x/index.html` find `/x/`, as a web server would serve them.
+    pub fn target(&self, path: &str) -> Target {
+        let found = |p: &str| match self.by_url.get(p) {
+            Some(&id) => Some(Target::Page(id)),
+            None => self.known.contains(p).then_some(Target::Known),
+        };
+        if let Some(t) = found(path) {
+            return t;
+        }
+        let alternative = match path.strip_suffix("index.html") {
+            Some(dir) => dir.to_string(),
+            None if !path.ends_with('/') => format!("{path}/"),
+            None => return Target::Missing,
+        };
+        found(&alternative).unwrap_or(Target::Missing)
+    }
+}
+
+/// The site.yaml line of each menu entry (in order).
+pub fn menu_lines(site: &Site) -> Vec<usize> {
+    match site.config.raw.get("menu").map(|m| &m.value) {
+        Some(crate::yaml::Value::Seq(items)) => items.iter().map(|n| n.line).collect(),
+        _ => vec![0; site.config.menu.len()],
+    }
+}
+
+/// Every site path the build writes except content pages.
+fn known_paths(site: &Site, theme: &Theme, root: &Path, planned: &[jobs::Job]) -> HashSet<String> {
+    let mut known: HashSet<String> = planned
+        .iter()
+        .filter(|j| !matches!(j, jobs::Job::Item(_)))
+        .map(|j| j.url(site))
+        .collect();
+    known.insert("/jokes/atom.xml".into());
+    known.insert("/bulletins/atom.xml".into());
+    for sp in &site.specials {
+        known.insert(format!("{}atom.xml", site.pages[sp.page].url));
+    }
+    for f in theme.statics.values() {
+        known.insert(format!("/{}", f.output));
+    }
+    for f in ["/sitemap.xml", "/robots.txt"] {
+        known.insert(f.into());
+    }
+    if site.config.search {
+        known.insert("/search-index.json".into());
+    }
+    let dir = root.join("static");
+    for entry in walkdir::WalkDir::new(&dir).into_iter().flatten() {
+        if entry.file_type().is_file() {
+            if let Ok(rel) = entry.path().strip_prefix(&dir) {
+                known.insert(format!("/{}", rel.to_string_lossy().replace('\\', "/")));
+            }
+        }
+    }
+    known
+}
+
+/// Resolves a relative path against the folder of `from`.
+fn join(from: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
+    if !from.ends_with('/') {
+        parts.pop();
+    }
+    let trailing = rel.ends_with('/');
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = format!("/{}", parts.join("/"));
+    if trailing && out != "/" {
+        out.push('/');
+    }
+    out
+}
+
+/// Decodes `%XX` escapes (invalid ones are kept as they are).
+pub fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_words_and_terms_like_a_plain_count() {
+        let norm = text::normalize("The cat and the dog. The CAT sat; 猫和狗，猫！ Über über cats.");
+        let (words, terms) = count_terms(&norm);
+        let list = text::word_list(&norm);
+        assert_eq!(words, list.len());
+        for (s, e, n) in &terms {
+            let w = &norm[*s as usize..*e as usize];
+            assert_eq!(*n as usize, list.iter().filter(|x| **x == w).count(), "{w}");
+            assert!(text::is_term(w), "{w}");
+        }
+        let mut names: Vec<&str> = terms.iter().map(|(s, e, _)| &norm[*s as usize..*e as usize]).collect();
+        names.sort_unstable();
+        assert_eq!(names, vec!["cat", "cats", "dog", "sat", "über"]);
+    }
+
+    #[test]
+    fn joins_relative_paths() {
+        assert_eq!(join("/jokes/x/", "y/"), "/jokes/x/y/");
+        assert_eq!(join("/jokes/x/", "../y/"), "/jokes/y/");
+        assert_eq!(join("/about/", "../../"), "/");
+    }
+
+    #[test]
+    fn decodes_percent_escapes() {
+        assert_eq!(percent_decode("/tags/%E6%95%B0%E5%AD%A6/"), "/tags/数学/");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+    }
+}

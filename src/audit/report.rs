@@ -1,0 +1,323 @@
+//! The audit's result: one value every formatter reads.
+//!
+//! Input: findings, per-page facts, coverage and terms. Output: [`Report`],
+//! whose JSON form is the documented, stable schema (`punchline-audit/1`,
+//! docs/audit.md). Invariants: findings are sorted by file, line, column,
+//! rule and message, pages by file, so the same site gives the same report
+//! byte for byte; numbers are rounded (density to 2 decimals, TF-IDF to 3)
+//! so the JSON does not churn on float noise.
+
+use super::config::AuditConfig;
+use super::coverage::Coverage;
+use super::rules::{self, Finding, Level, Scope, RULES};
+use super::terms::{SiteTerms, TermScore};
+use crate::content::Kind;
+use serde::Serialize;
+use std::borrow::Cow;
+use std::path::Path;
+
+/// The version of the JSON schema. Bumped only by incompatible changes.
+pub const SCHEMA: &str = "punchline-audit/1";
+
+/// Collects findings, giving each the level site.yaml chose for its rule
+/// and dropping those of rules turned off.
+pub struct FindingSink<'c> {
+    cfg: &'c AuditConfig,
+    /// What was found so far.
+    pub findings: Vec<Finding>,
+}
+
+impl<'c> FindingSink<'c> {
+    /// An empty sink.
+    pub fn new(cfg: &'c AuditConfig) -> Self {
+        Self {
+            cfg,
+            findings: Vec::new(),
+        }
+    }
+
+    /// Adds a finding at `path:line:col`, about the page at `url` if any.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add(
+        &mut self,
+        code: &'static str,
+        path: &Path,
+        (line, col): (usize, usize),
+        url: Option<&str>,
+        message: String,
+        help: impl Into<Cow<'static, str>>,
+    ) {
+        let Some(level) = self.cfg.level(code) else { return };
+        let help = help.into();
+        let rule = rules::by_code(code);
+        self.findings.push(Finding {
+            rule: rule.code,
+            name: rule.name,
+            level,
+            path: path_text(path),
+            line,
+            col,
+            url: url.map(str::to_string),
+            message,
+            help: (!help.is_empty()).then_some(help),
+        });
+    }
+}
+
+/// A path as the report shows it: `/`-separated on every system.
+pub fn path_text(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    if cfg!(windows) {
+        text.replace('\\', "/")
+    } else {
+        text.into_owned()
+    }
+}
+
+/// The tool that wrote the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Generator {
+    /// `punchline`.
+    pub name: &'static str,
+    /// Its version.
+    pub version: &'static str,
+}
+
+/// Which site was audited, and as of when.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteInfo {
+    /// site.yaml title.
+    pub title: String,
+    /// site.yaml base_url.
+    pub base_url: String,
+    /// `live` or `preview`.
+    pub mode: &'static str,
+    /// The model's clock (RFC 3339).
+    pub now: String,
+}
+
+/// A rule as configured on this site.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleInfo {
+    /// Code.
+    pub code: &'static str,
+    /// Name.
+    pub name: &'static str,
+    /// Level on this site; `None` (JSON null) when turned off.
+    pub level: Option<Level>,
+    /// What it looks at.
+    pub scope: Scope,
+    /// What it checks.
+    pub summary: &'static str,
+}
+
+/// Findings counted by level.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Errors.
+    pub error: usize,
+    /// Warnings.
+    pub warning: usize,
+    /// Notices.
+    pub notice: usize,
+}
+
+impl Counts {
+    /// Counts `findings`.
+    pub fn of<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> Counts {
+        let mut c = Counts::default();
+        for f in findings {
+            match f.level {
+                Level::Error => c.error += 1,
+                Level::Warning => c.warning += 1,
+                Level::Notice => c.notice += 1,
+            }
+        }
+        c
+    }
+
+    /// 100, less 20 per error, 8 per warning and 2 per notice, at least 0.
+    pub fn score(&self) -> u32 {
+        let lost = 20 * self.error + 8 * self.warning + 2 * self.notice;
+        100u32.saturating_sub(lost.min(100) as u32)
+    }
+}
+
+/// The headline numbers.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Mean page score, 0 to 100.
+    pub score: u32,
+    /// Pages audited.
+    pub pages: usize,
+    /// All findings by level.
+    pub findings: Counts,
+    /// Pages that declare a focus keyword.
+    pub with_focus_keyword: usize,
+    /// Pages whose focus keyword density is within the range.
+    pub density_in_range: usize,
+    /// Percent of keywords.yaml targets with a page focused on them (null without the file).
+    pub coverage_percent: Option<u32>,
+}
+
+/// One page's facts and score.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageReport {
+    /// Content file.
+    pub path: String,
+    /// Site path.
+    pub url: String,
+    /// joke, bulletin, page or special.
+    pub kind: Kind,
+    /// Front matter title.
+    pub title: String,
+    /// `<title>` as rendered.
+    pub seo_title: String,
+    /// Its width in pixels.
+    pub title_width: f64,
+    /// Meta description length in characters (null when not given).
+    pub description_length: Option<usize>,
+    /// Focus keyword as written.
+    pub focus_keyword: Option<String>,
+    /// Times the focus keyword occurs in the text.
+    pub keyword_count: usize,
+    /// Focus keyword density in percent (null without a keyword).
+    pub density: Option<f64>,
+    /// Words of text (Chinese counted in jieba's words).
+    pub words: usize,
+    /// `<h1>` elements on the rendered page.
+    pub h1: usize,
+    /// Images in the text.
+    pub images: usize,
+    /// Of which without alt text.
+    pub images_without_alt: usize,
+    /// Links from the text to other pages of the site.
+    pub internal_links: usize,
+    /// Links from the text to other websites.
+    pub outbound_links: usize,
+    /// Links to this page from other pages' text.
+    pub inbound_links: usize,
+    /// Whether search engines are asked not to index it.
+    pub noindex: bool,
+    /// 0 to 100.
+    pub score: u32,
+    /// Its findings by level.
+    pub findings: Counts,
+    /// Most frequent terms.
+    pub frequent_terms: Vec<TermScore>,
+    /// Most distinctive terms (TF-IDF).
+    pub distinctive_terms: Vec<TermScore>,
+    /// Distinctive terms the page does not declare as keywords.
+    pub suggested_keywords: Vec<String>,
+}
+
+/// The whole audit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// [`SCHEMA`].
+    pub schema: &'static str,
+    /// Who wrote it.
+    pub generator: Generator,
+    /// Which site.
+    pub site: SiteInfo,
+    /// The thresholds and engines applied (site.yaml `audit:` with defaults).
+    pub thresholds: AuditConfig,
+    /// Headline numbers.
+    pub summary: Summary,
+    /// Every rule and its level here.
+    pub rules: Vec<RuleInfo>,
+    /// Every finding, sorted.
+    pub findings: Vec<Finding>,
+    /// Every audited page, sorted by file.
+    pub pages: Vec<PageReport>,
+    /// keywords.yaml against the pages (null without the file).
+    pub coverage: Option<Coverage>,
+    /// Site-wide terms.
+    pub terms: SiteTerms,
+}
+
+impl Report {
+    /// The rules with their levels on this site.
+    pub fn rule_infos(cfg: &AuditConfig) -> Vec<RuleInfo> {
+        RULES
+            .iter()
+            .map(|r| RuleInfo {
+                code: r.code,
+                name: r.name,
+                level: cfg.level(r.code),
+                scope: r.scope,
+                summary: r.summary,
+            })
+            .collect()
+    }
+
+    /// A copy without findings and pages (the long lists), cheap to make.
+    pub fn clone_without_lists(&self) -> Report {
+        Report {
+            schema: self.schema,
+            generator: self.generator.clone(),
+            site: self.site.clone(),
+            thresholds: self.thresholds.clone(),
+            summary: self.summary.clone(),
+            rules: self.rules.clone(),
+            findings: Vec::new(),
+            pages: Vec::new(),
+            coverage: self.coverage.clone(),
+            terms: self.terms.clone(),
+        }
+    }
+
+    /// Whether any finding is at `level` or above.
+    pub fn fails(&self, level: Level) -> bool {
+        self.findings.iter().any(|f| f.level >= level)
+    }
+}
+
+/// Sorts findings into the report's stable order.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// Rounds to `places` decimals.
+pub fn round(v: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    (v * f).round() / f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_fall_with_findings_and_stop_at_zero() {
+        assert_eq!(Counts::default().score(), 100);
+        let c = Counts {
+            error: 1,
+            warning: 2,
+            notice: 3,
+        };
+        assert_eq!(c.score(), 100 - 20 - 16 - 6);
+        let many = Counts {
+            error: 9,
+            ..Counts::default()
+        };
+        assert_eq!(many.score(), 0);
+    }
+
+    #[test]
+    fn sink_applies_site_levels_and_drops_rules_turned_off() {
+        let mut d = Vec::new();
+        let site = crate::config::SiteConfig::parse(
+            "audit:\n  rules:\n    keyword-in-slug: off\n    AUD104: error\n",
+            Path::new("site.yaml"),
+            &mut d,
+        );
+        let cfg = AuditConfig::from_site_yaml(&site.raw, Path::new("site.yaml"), &mut d);
+        assert!(d.is_empty(), "{d:?}");
+        let mut sink = FindingSink::new(&cfg);
+        sink.add("AUD105", Path::new("a.md"), (1, 1), None, "slug".into(), "");
+        sink.add("AUD104", Path::new("a.md"), (2, 1), None, "desc".into(), "");
+        assert_eq!(sink.findings.len(), 1);
+        assert_eq!(sink.findings[0].level, Level::Error);
+    }
+}

@@ -1,1 +1,0 @@
-//! `punchline audit` tests (not written yet).
