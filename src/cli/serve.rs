@@ -24,7 +24,7 @@ pub struct ServeArgs {
     #[arg(long)]
     open: bool,
     /// Milliseconds of quiet after a file event before rebuilding.
-    #[arg(long, default_value_t = 20, hide = true)]
+    #[arg(long, default_value_t = 10, hide = true)]
     debounce_ms: u64,
 }
 

@@ -358,7 +358,8 @@ fn newest_first(p: &Page, id: PageId) -> (std::cmp::Reverse<When>, PageId) {
 }
 
 fn taxonomy(pages: &[Arc<Page>], jokes: &[PageId], bulletins: &[PageId], kind: TaxonomyKind) -> Taxonomy {
-    let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+    let mut terms: Vec<Term> = Vec::new();
+    let mut index: rustc_hash::FxHashMap<&str, usize> = Default::default();
     let mut ordered: Vec<PageId> = jokes.iter().chain(bulletins).copied().collect();
     ordered.sort_by_key(|&i| newest_first(&pages[i], i));
     for id in ordered {
@@ -367,29 +368,20 @@ fn taxonomy(pages: &[Arc<Page>], jokes: &[PageId], bulletins: &[PageId], kind: T
             TaxonomyKind::Tags => p.doc.meta.tags.iter().zip(&p.tag_slugs).collect(),
             TaxonomyKind::Categories => p.doc.meta.category.iter().zip(&p.category_slug).collect(),
         };
-        for (name, slug) in named {
-            if slug.is_empty() {
-                continue;
-            }
-            if !terms.contains_key(slug) {
-                let term = Term {
-                    name: name.clone(),
-                    url: format!("/{}/{slug}/", kind.name()),
-                    slug: slug.clone(),
-                    pages: Vec::new(),
-                };
-                terms.insert(slug.clone(), term);
-            }
-            let term = terms.get_mut(slug).expect("inserted above");
+        for (name, slug) in named.into_iter().filter(|(_, s)| !s.is_empty()) {
+            let at = *index.entry(slug.as_str()).or_insert_with(|| {
+                let url = format!("/{}/{slug}/", kind.name());
+                terms.push(Term { name: name.clone(), url, slug: slug.clone(), pages: Vec::new() });
+                terms.len() - 1
+            });
+            let term = &mut terms[at];
             if term.pages.last() != Some(&id) {
                 term.pages.push(id);
             }
         }
     }
-    Taxonomy {
-        kind,
-        terms: terms.into_values().collect(),
-    }
+    terms.sort_by(|a, b| a.slug.cmp(&b.slug));
+    Taxonomy { kind, terms }
 }
 
 fn select(pages: &[Arc<Page>], jokes: &[PageId], bulletins: &[PageId], special: PageId) -> Vec<PageId> {

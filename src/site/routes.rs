@@ -11,7 +11,6 @@ use crate::diagnostic::Diagnostic;
 use crate::markdown::Target;
 use crate::workflow::Status;
 use jiff::Timestamp;
-use std::collections::HashMap;
 
 /// Whether a document is in this build's output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -81,7 +80,7 @@ pub struct Routes {
     /// Per document: its site path.
     pub urls: Vec<String>,
     /// `@/` path (`jokes/x.md`) -> document index.
-    pub by_rel: HashMap<String, usize>,
+    pub by_rel: rustc_hash::FxHashMap<String, usize>,
     /// Per document: why it is hidden, for link warnings.
     pub why_hidden: Vec<Option<String>>,
 }
@@ -93,7 +92,7 @@ impl Routes {
         let mut diags = Vec::new();
         let visibility: Vec<Visibility> = docs.iter().map(|d| visibility(d, now, preview)).collect();
         let urls: Vec<String> = docs.iter().map(|d| url_of(d.kind, &d.slug)).collect();
-        let mut owner: HashMap<&str, usize> = HashMap::new();
+        let mut owner: rustc_hash::FxHashMap<&str, usize> = Default::default();
         for (i, url) in urls.iter().enumerate() {
             let doc = &docs[i];
             if RESERVED.contains(&url.as_str()) {
