@@ -7,13 +7,12 @@
 //! description. Built in parallel where it is per page; read without locks
 //! by the page rules afterwards.
 
-use super::text::{self, FastState, Phrase};
+use super::text::{self, Phrase};
 use crate::content::Kind;
 use crate::output::{jobs, sitemap};
 use crate::site::{PageId, Site, Visibility};
 use crate::theme::{views, Theme};
 use rayon::prelude::*;
-use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -57,37 +56,101 @@ impl PageText {
     }
 }
 
-/// Counts the words of normalized text, and each term's uses. Words are
-/// looked up by their 64-bit hash (an integer key: no string hashing in the
-/// map, no string compare but one on a hit); a collision, however unlikely,
-/// falls back to comparing the texts, so two words are never merged.
+/// Counts the words of normalized text, and each term's uses.
 pub fn count_terms(norm: &str) -> (usize, Vec<(u32, u32, u32)>) {
     let mut words = 0;
-    let mut by_hash: HashMap<u64, u32, FastState> = HashMap::with_capacity_and_hasher(64, FastState::default());
-    let mut seen: Vec<(u32, u32, u32)> = Vec::with_capacity(64);
-    let text_of = |&(s, e, _): &(u32, u32, u32)| &norm[s as usize..e as usize];
+    let mut table = WordTable::new(norm.len() / 8);
     text::for_each_word(norm, |s, e| {
         words += 1;
-        let w = &norm[s..e];
-        match by_hash.entry(text::fast_hash(w)) {
-            Entry::Vacant(v) => {
-                v.insert(seen.len() as u32);
-                seen.push((s as u32, e as u32, 1));
-            }
-            Entry::Occupied(o) => {
-                let i = *o.get() as usize;
-                if text_of(&seen[i]) == w {
-                    seen[i].2 += 1;
-                } else if let Some(other) = seen.iter_mut().find(|t| text_of(t) == w) {
-                    other.2 += 1;
-                } else {
-                    seen.push((s as u32, e as u32, 1));
+        table.add(norm, s, e);
+    });
+    let terms = table
+        .seen
+        .into_iter()
+        .filter(|w| text::is_term(&norm[w.start as usize..w.end as usize]))
+        .map(|w| (w.start, w.end, w.count))
+        .collect();
+    (words, terms)
+}
+
+/// A distinct word of a page: where it first occurs, and how often.
+struct Seen {
+    hash: u64,
+    start: u32,
+    end: u32,
+    count: u32,
+}
+
+/// An open-addressing table from word to its entry in `seen`: the hot loop
+/// of the text analysis, run for every word of the site, so it avoids what a
+/// general map spends (hashing the key twice, a library call per compare).
+/// Equal hashes are still compared as text, so two words never merge.
+struct WordTable {
+    /// 0 = empty, else 1 + index into `seen`.
+    slots: Vec<u32>,
+    /// 64 - log2(slots.len()): slots are picked by the hash's high bits.
+    shift: u32,
+    seen: Vec<Seen>,
+}
+
+impl WordTable {
+    fn new(expected: usize) -> Self {
+        let size = (expected * 2).next_power_of_two().max(64);
+        WordTable {
+            slots: vec![0; size],
+            shift: 64 - size.trailing_zeros(),
+            seen: Vec::with_capacity(expected.max(16)),
+        }
+    }
+
+    fn add(&mut self, norm: &str, start: usize, end: usize) {
+        let word = &norm.as_bytes()[start..end];
+        let hash = text::fast_hash(word);
+        let mask = self.slots.len() - 1;
+        let mut i = (hash >> self.shift) as usize;
+        loop {
+            match self.slots[i] {
+                0 => break,
+                slot => {
+                    let w = &mut self.seen[slot as usize - 1];
+                    if w.hash == hash && same(&norm.as_bytes()[w.start as usize..w.end as usize], word) {
+                        w.count += 1;
+                        return;
+                    }
                 }
             }
+            i = (i + 1) & mask;
         }
-    });
-    seen.retain(|t| text::is_term(text_of(t)));
-    (words, seen)
+        self.seen.push(Seen {
+            hash,
+            start: start as u32,
+            end: end as u32,
+            count: 1,
+        });
+        self.slots[i] = self.seen.len() as u32;
+        if self.seen.len() * 2 > self.slots.len() {
+            self.grow();
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = self.slots.len() * 2;
+        self.slots = vec![0; size];
+        self.shift = 64 - size.trailing_zeros();
+        let mask = size - 1;
+        for (n, w) in self.seen.iter().enumerate() {
+            let mut i = (w.hash >> self.shift) as usize;
+            while self.slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = n as u32 + 1;
+        }
+    }
+}
+
+/// Byte-wise equality, inlined (words are short; a library call costs more).
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// Where a link goes.
@@ -424,6 +487,19 @@ mod tests {
         let mut names: Vec<&str> = terms.iter().map(|(s, e, _)| &norm[*s as usize..*e as usize]).collect();
         names.sort_unstable();
         assert_eq!(names, vec!["cat", "cats", "dog", "sat", "über"]);
+        // Many distinct words: the table grows and loses nothing.
+        let long: String = (0..3000).map(|i| format!("word{} w{} ", i % 700, i % 3)).collect();
+        let norm = text::normalize(&long);
+        let (words, terms) = count_terms(&norm);
+        assert_eq!(words, 6000);
+        assert_eq!(terms.len(), 700 + 3);
+        let total: u32 = terms.iter().map(|t| t.2).sum();
+        assert_eq!(total, 6000);
+        let w0 = terms
+            .iter()
+            .find(|t| &norm[t.0 as usize..t.1 as usize] == "w0")
+            .unwrap();
+        assert_eq!(w0.2, 1000);
     }
 
     #[test]

@@ -174,9 +174,22 @@ pub fn audit(site: &Site, theme: &Theme, root: &Path, settings: &Settings) -> Re
     report::sort(&mut rest);
     let (pages, findings) = assemble(checked, rest);
     lap.lap("audit: coverage and report");
+    let terms = corpus.site_terms(cfg.terms.max(10));
+    Ok(finish(site, cfg, pages, findings, coverage, terms))
+}
+
+/// The report around its lists: summary, site, thresholds, rules.
+fn finish(
+    site: &Site,
+    cfg: &AuditConfig,
+    pages: Vec<PageReport>,
+    findings: Vec<Finding>,
+    coverage: Option<coverage::Coverage>,
+    terms: terms::SiteTerms,
+) -> Report {
     let summary = Summary {
         score: mean_score(&pages),
-        pages: n,
+        pages: pages.len(),
         findings: Counts::of(&findings),
         with_focus_keyword: pages.iter().filter(|p| p.focus_keyword.is_some()).count(),
         density_in_range: pages
@@ -185,7 +198,7 @@ pub fn audit(site: &Site, theme: &Theme, root: &Path, settings: &Settings) -> Re
             .count(),
         coverage_percent: coverage.as_ref().map(coverage::Coverage::percent),
     };
-    Ok(Report {
+    Report {
         schema: SCHEMA,
         generator: Generator {
             name: "punchline",
@@ -203,8 +216,8 @@ pub fn audit(site: &Site, theme: &Theme, root: &Path, settings: &Settings) -> Re
         findings,
         pages,
         coverage,
-        terms: corpus.site_terms(cfg.terms.max(10)),
-    })
+        terms,
+    }
 }
 
 /// The pages' entries in path order, and every finding in report order:
