@@ -412,18 +412,31 @@ fn truncate(s: &str, n: usize) -> String {
 /// Counts words: runs of non-space characters, except that every CJK
 /// character is a word of its own (Chinese has no spaces between words).
 pub fn count_words(text: &str) -> usize {
-    let mut n = 0;
-    let mut in_word = false;
-    for c in text.chars() {
-        if is_cjk(c) {
+    let bytes = text.as_bytes();
+    let (mut n, mut in_word, mut i) = (0, false, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII (nearly all of an English text) without decoding characters.
+        let (separator, cjk, len) = if b < 0x80 {
+            (
+                b.is_ascii_whitespace() || (b.is_ascii_punctuation() && b != b'\'' && b != b'-'),
+                false,
+                1,
+            )
+        } else {
+            let c = text[i..].chars().next().expect("i is a char boundary");
+            (c.is_whitespace(), is_cjk(c), c.len_utf8())
+        };
+        if cjk {
             n += 1;
             in_word = false;
-        } else if c.is_whitespace() || (c.is_ascii_punctuation() && c != '\'' && c != '-') {
+        } else if separator {
             in_word = false;
         } else if !in_word {
             n += 1;
             in_word = true;
         }
+        i += len;
     }
     n
 }

@@ -371,7 +371,12 @@ fn taxonomy(pages: &[Arc<Page>], jokes: &[PageId], bulletins: &[PageId], kind: T
         for (name, slug) in named.into_iter().filter(|(_, s)| !s.is_empty()) {
             let at = *index.entry(slug.as_str()).or_insert_with(|| {
                 let url = format!("/{}/{slug}/", kind.name());
-                terms.push(Term { name: name.clone(), url, slug: slug.clone(), pages: Vec::new() });
+                terms.push(Term {
+                    name: name.clone(),
+                    url,
+                    slug: slug.clone(),
+                    pages: Vec::new(),
+                });
                 terms.len() - 1
             });
             let term = &mut terms[at];
