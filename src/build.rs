@@ -266,6 +266,16 @@ pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
             diags.extend(e.diagnostics().iter().cloned());
         }
     }
+    // The sections of site.yaml other commands read, and keywords.yaml: a
+    // mistake there should fail the push, not the deploy or audit later.
+    let (raw, file) = (&site.config.raw, &site.config.path);
+    crate::audit::config::AuditConfig::from_site_yaml(raw, file, &mut diags);
+    crate::deploy::config::DeployConfig::read(raw, file, &opts.root, &mut diags);
+    match crate::audit::coverage::load(&opts.root) {
+        Err(Error::Diagnostics(mut d)) => diags.append(&mut d),
+        Err(e) => return Err(e),
+        Ok(_) => {}
+    }
     sort(&mut diags);
     Ok(diags)
 }

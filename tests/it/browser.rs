@@ -116,6 +116,17 @@ fn static_server(dir: &Path, port: u16) -> Running {
     Running(child)
 }
 
+/// The demo site built for `http://127.0.0.1:PORT` and served from a plain
+/// static server on that port: (site folder, server, base URL).
+fn built_and_served() -> (tempfile::TempDir, Running, String) {
+    let site = demo();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    punchline(site.path(), &["build", "--now", NOW, "--base-url", &base]);
+    let server = static_server(&site.path().join("public"), port);
+    (site, server, base)
+}
+
 fn node(script: &str, args: &[&str]) -> (bool, String) {
     let out = Command::new("node")
         .arg(repo().join(".ci/browser").join(script))
@@ -141,11 +152,7 @@ fn lighthouse_gives_100_for_seo_accessibility_and_best_practices() {
     if !tools_present("lighthouse") {
         return;
     }
-    let site = demo();
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    punchline(site.path(), &["build", "--now", NOW, "--base-url", &base]);
-    let _server = static_server(&site.path().join("public"), port);
+    let (_site, _server, base) = built_and_served();
     let pages = [
         "/",
         "/jokes/parallel-lines/",
@@ -202,11 +209,7 @@ fn screenshots_at_phone_and_desktop_widths_without_console_errors() {
     if !tools_present("screenshots") {
         return;
     }
-    let site = demo();
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    punchline(site.path(), &["build", "--now", NOW, "--base-url", &base]);
-    let _server = static_server(&site.path().join("public"), port);
+    let (_site, _server, base) = built_and_served();
     let out = artifacts("screenshots");
     let urls: Vec<String> = [
         "/",

@@ -493,3 +493,24 @@ fn init_scaffolds_a_site_that_builds_at_once() {
     assert!(!site.join("public/jokes/draft-idea/index.html").exists());
     assert_eq!(s.run(&["init", "newsite"]).code, 2, "refuses a folder with files");
 }
+
+#[test]
+fn check_validates_the_audit_and_deploy_sections_too() {
+    let s = Site::new();
+    s.joke("a", "");
+    s.write(
+        "site.yaml",
+        "title: T\naudit:\n  densiti: {min: 1}\ndeploy:\n  targets:\n    prod: ftp://example.com\n",
+    )
+    .write("keywords.yaml", "keywords: [unclosed\n");
+    let run = s.run(&["check", "--now", "2026-11-25"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("site.yaml:3:3: error[FM003]: unknown field 'densiti'"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("site.yaml:6:11: error[DEP001]"), "{}", run.stderr);
+    assert!(run.stderr.contains("keywords.yaml:"), "{}", run.stderr);
+}
