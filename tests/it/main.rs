@@ -5,6 +5,7 @@ mod browser;
 mod build;
 mod deploy;
 mod serve;
+mod snapshots;
 mod support;
 mod theme;
 mod workflow;
