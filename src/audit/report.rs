@@ -275,7 +275,8 @@ impl Report {
 
 /// Sorts findings into the report's stable order.
 pub fn sort(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    use rayon::slice::ParallelSliceMut;
+    findings.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
 /// Rounds to `places` decimals.
