@@ -74,6 +74,15 @@ impl At<'_> {
         self.key("seo")
     }
 
+    /// Where `seo.FIELD` is, else the SEO block, else the title.
+    pub(super) fn seo_field(&self, field: &str) -> (usize, usize) {
+        let m = &self.page.doc.meta;
+        m.positions
+            .get(&format!("seo.{field}"))
+            .copied()
+            .unwrap_or_else(|| self.seo())
+    }
+
     /// The body's first line.
     pub(super) fn body(&self) -> (usize, usize) {
         (self.page.doc.body_line, 0)
@@ -154,7 +163,12 @@ impl Checker<'_, '_, '_> {
                 "is not in"
             };
             let msg = format!("focus keyword '{shown}' {where_} the SEO title \"{}\"", self.text.title);
-            self.add("AUD102", self.at.seo(), msg, "begin seo.title with the focus keyword");
+            self.add(
+                "AUD102",
+                self.at.seo_field("title"),
+                msg,
+                "begin seo.title with the focus keyword",
+            );
         }
         self.first_paragraph(kw, &shown);
         if let Some(desc) = seo.description.as_deref() {
@@ -162,7 +176,7 @@ impl Checker<'_, '_, '_> {
                 let msg = format!("focus keyword '{shown}' is not in the meta description");
                 self.add(
                     "AUD104",
-                    self.at.seo(),
+                    self.at.seo_field("description"),
                     msg,
                     "use the focus keyword once in seo.description",
                 );
@@ -238,7 +252,7 @@ impl Checker<'_, '_, '_> {
             } else {
                 "use the focus keyword less often; write naturally, with synonyms"
             };
-            self.add("AUD107", self.at.seo(), msg, help);
+            self.add("AUD107", self.at.seo_field("focus_keyword"), msg, help);
         }
     }
 
@@ -254,7 +268,7 @@ impl Checker<'_, '_, '_> {
             );
             self.add(
                 "AUD108",
-                self.at.seo(),
+                self.at.seo_field("title"),
                 msg,
                 "shorten seo.title (a Chinese character is about twice a letter)",
             );
@@ -283,7 +297,12 @@ impl Checker<'_, '_, '_> {
                     engine_name(*engine),
                     bounds.describe()
                 );
-                self.add("AUD109", self.at.seo(), msg, "rewrite seo.description to fit");
+                self.add(
+                    "AUD109",
+                    self.at.seo_field("description"),
+                    msg,
+                    "rewrite seo.description to fit",
+                );
             }
         }
     }

@@ -26,12 +26,22 @@ impl Checker<'_, '_, '_> {
                 self.text.title,
                 self.others(others)
             );
-            self.add("AUD201", self.at.seo(), msg, "give every page its own seo.title");
+            self.add(
+                "AUD201",
+                self.at.seo_field("title"),
+                msg,
+                "give every page its own seo.title",
+            );
         }
         if let Some(d) = self.page.doc.meta.seo.description.as_deref() {
             if let Some(others) = ix.descriptions.get(&d.trim().to_lowercase()).filter(|v| v.len() > 1) {
                 let msg = format!("the meta description is also used by {}", self.others(others));
-                self.add("AUD202", self.at.seo(), msg, "give every page its own seo.description");
+                self.add(
+                    "AUD202",
+                    self.at.seo_field("description"),
+                    msg,
+                    "give every page its own seo.description",
+                );
             }
         }
         if let Some(kw) = &self.text.focus {
@@ -49,7 +59,7 @@ impl Checker<'_, '_, '_> {
                     self.others(others)
                 );
                 let help = "give each page its own focus keyword, or merge the pages";
-                self.add("AUD117", self.at.seo(), msg, help);
+                self.add("AUD117", self.at.seo_field("focus_keyword"), msg, help);
             }
         }
     }
@@ -147,7 +157,7 @@ impl Checker<'_, '_, '_> {
             if !places.is_empty() {
                 let msg = format!("noindex page is linked from {}", places.join(" and "));
                 let help = "remove noindex, or take the page out of the menu and the headlines";
-                self.add("AUD203", self.at.seo(), msg, help);
+                self.add("AUD203", self.at.seo_field("noindex"), msg, help);
             }
         }
         self.canonical();
@@ -177,7 +187,7 @@ impl Checker<'_, '_, '_> {
             if ix.target(&path) == Target::Missing {
                 let msg = format!("canonical '{canonical}' points at {path}, where nothing is published");
                 let help = "point seo.canonical at a published page, or remove it";
-                self.add("AUD204", self.at.seo(), msg, help);
+                self.add("AUD204", self.at.seo_field("canonical"), msg, help);
             }
         }
     }

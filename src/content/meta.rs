@@ -204,7 +204,8 @@ pub struct Meta {
     pub template: Option<String>,
     /// Specials only.
     pub special: Option<SpecialMeta>,
-    /// Line and column of each top-level key in the file, for diagnostics.
+    /// Line and column of each top-level key in the file, and of each key of
+    /// the SEO block as `seo.KEY`, for diagnostics.
     pub positions: BTreeMap<String, (usize, usize)>,
 }
 
@@ -242,12 +243,7 @@ pub fn read(r: &mut Reader, node: &Node, kind: Kind) -> Option<Meta> {
             }
         }
     }
-    let positions = node
-        .as_map()
-        .unwrap_or_default()
-        .iter()
-        .map(|(k, _)| (k.name.clone(), (k.line + r.line_offset, k.col)))
-        .collect();
+    let positions = key_positions(node, r.line_offset);
     let title = r.required_string(node, "title", "front matter");
     let date = r.when(node, "date");
     if node.get("date").is_none() {
@@ -295,6 +291,21 @@ pub fn read(r: &mut Reader, node: &Node, kind: Kind) -> Option<Meta> {
         positions,
     };
     (title.is_some() && date.is_some() && author.is_some()).then_some(meta)
+}
+
+/// Where each top-level key is, and each key of `seo:` as `seo.KEY`, so a
+/// finding about the meta description points at the description's line.
+fn key_positions(node: &Node, line_offset: usize) -> BTreeMap<String, (usize, usize)> {
+    let mut positions = BTreeMap::new();
+    for (k, v) in node.as_map().unwrap_or_default() {
+        positions.insert(k.name.clone(), (k.line + line_offset, k.col));
+        if k.name == "seo" {
+            for (sk, _) in v.as_map().unwrap_or_default() {
+                positions.insert(format!("seo.{}", sk.name), (sk.line + line_offset, sk.col));
+            }
+        }
+    }
+    positions
 }
 
 fn read_seo(r: &mut Reader, node: &Node) -> Seo {
