@@ -230,6 +230,8 @@ pub fn build_then(opts: &BuildOptions, progress: &dyn Progress, after: &mut Afte
     let written =
         output::write_site(&site, &theme, &opts.root, &sink, progress).map_err(|e| with_warnings(e, &diags))?;
     output::write_manifest(&sink, &written.manifest)?;
+    diags.extend(written.warnings);
+    sort(&mut diags);
     t.lap("render and write");
     after(&site, &theme).map_err(|e| with_warnings(e, &diags))?;
     t.lap("after build");
@@ -262,8 +264,9 @@ pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
         site, mut diags, theme, ..
     } = load(opts)?;
     if let (Some(theme), false) = (&theme, has_errors(&diags)) {
-        if let Err(e) = output::write_site(&site, theme, &opts.root, &output::NullSink, &output::Quiet) {
-            diags.extend(e.diagnostics().iter().cloned());
+        match output::write_site(&site, theme, &opts.root, &output::NullSink, &output::Quiet) {
+            Ok(written) => diags.extend(written.warnings),
+            Err(e) => diags.extend(e.diagnostics().iter().cloned()),
         }
     }
     // The sections of site.yaml other commands read, and keywords.yaml: a

@@ -151,6 +151,9 @@ pub fn slugify(s: &str) -> String {
     out
 }
 
+/// The longest slug, in bytes: the longest folder name file systems allow.
+const MAX_SLUG: usize = 255;
+
 /// Whether a user-given slug is safe as one URL path segment.
 pub fn is_safe_slug(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
@@ -266,6 +269,21 @@ pub fn parse_document(rel: &Path, text: &str, roles: &Roles) -> (Option<Document
     };
     let role = check_people(rel, &meta, roles, &mut diags);
     let slug = match &meta.slug {
+        // The slug names the item's output folder: file systems refuse
+        // longer names, so say so at the slug rather than when writing.
+        Some(s) if s.len() > MAX_SLUG => {
+            let (l, c) = meta.pos("slug");
+            diags.push(
+                Diagnostic::error(
+                    "SLG002",
+                    rel,
+                    format!("slug is {} bytes, over the {MAX_SLUG} a folder name may have", s.len()),
+                )
+                .at(l, c)
+                .help("shorten the slug; a few words are best for readers and search engines"),
+            );
+            return (None, diags);
+        }
         Some(s) if is_safe_slug(s) => s.clone(),
         Some(s) => {
             let (l, c) = meta.pos("slug");

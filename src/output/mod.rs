@@ -108,6 +108,9 @@ pub struct Written {
     pub manifest: Manifest,
     /// HTML pages rendered.
     pub pages_rendered: usize,
+    /// What is worth a look but wrote anyway (sitemap URLs over Baidu's
+    /// limit).
+    pub warnings: Vec<Diagnostic>,
 }
 
 fn record(bytes: &[u8]) -> FileRecord {
@@ -204,6 +207,7 @@ pub fn write_site(
     Ok(Written {
         manifest,
         pages_rendered,
+        warnings,
     })
 }
 

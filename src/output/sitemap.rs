@@ -86,18 +86,25 @@ pub fn entries(site: &Site, jobs: &[Job], diags: &mut Vec<Diagnostic>) -> Vec<En
         let Some(lastmod) = lastmod else { continue };
         let loc = site.config.permalink(&encode_path(&job.url(site)));
         if loc.len() > MAX_LOC {
-            let path = match job {
-                Job::Item(id) => site.pages[*id].doc.path.clone(),
-                _ => "sitemap.xml".into(),
-            };
-            diags.push(
-                Diagnostic::warning(
-                    "SMP001",
-                    path,
-                    format!("sitemap <loc> is {} bytes, over Baidu's {MAX_LOC}: {loc}", loc.len()),
-                )
-                .help("use a shorter slug"),
-            );
+            let message = format!("sitemap <loc> is {} bytes, over Baidu's {MAX_LOC}: {loc}", loc.len());
+            diags.push(match job {
+                // An item's URL comes from its slug, or from its title when
+                // it has none: point at the line that makes it.
+                Job::Item(id) => {
+                    let meta = &site.pages[*id].doc.meta;
+                    let key = if meta.positions.contains_key("slug") {
+                        "slug"
+                    } else {
+                        "title"
+                    };
+                    let (line, col) = meta.pos(key);
+                    Diagnostic::warning("SMP001", site.pages[*id].doc.path.clone(), message)
+                        .at(line, col)
+                        .help("give the item a shorter 'slug:'")
+                }
+                _ => Diagnostic::warning("SMP001", site.config.path.clone(), message)
+                    .help("shorten the tag, category or section name in this URL"),
+            });
         }
         out.push(Entry { loc, lastmod });
     }

@@ -597,6 +597,8 @@ impl Engine {
                 files.insert(p.clone(), old[&p].clone());
             }
         } else {
+            // Sitemap warnings are the build's and check's to report; the
+            // preview server shows errors only.
             let entries = sitemap::entries(site, jobs, &mut Vec::new());
             for (path, xml) in sitemap::files(&site.config, &entries) {
                 put(files, path, xml);

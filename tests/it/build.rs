@@ -350,6 +350,36 @@ fn slugs_cannot_escape_the_output_folder() {
 }
 
 #[test]
+fn sitemap_locs_over_baidus_limit_are_warnings_at_the_slug() {
+    let s = Site::new();
+    let long = "a-very-long-slug".repeat(15);
+    s.joke("long", &format!("slug: {long}\n"));
+    s.joke("short", "");
+    s.joke("too-long", &format!("slug: {}\n", "x".repeat(256)));
+    let run = s.build(&[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains(
+            "content/jokes/too-long.md:6:1: error[SLG002]: slug is 256 bytes, over the 255 a folder name may have"
+        ),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_file(s.root().join("content/jokes/too-long.md")).unwrap();
+    let run = s.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("content/jokes/long.md:6:1: warning[SMP001]: sitemap <loc> is 266 bytes, over Baidu's 256"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("short.md"), "{}", run.stderr);
+    let sitemap = s.out("sitemap.xml");
+    assert!(sitemap.contains(&long), "the long URL is still listed: {sitemap}");
+}
+
+#[test]
 fn two_builds_are_byte_identical() {
     let s = live_and_hidden();
     for i in 0..30 {
