@@ -164,8 +164,17 @@ fn render_all(diags: &[Diagnostic]) -> String {
         out.push_str(&d.to_string());
         out.push('\n');
     }
-    out.push_str(&format!("{errors} error{} found", if errors == 1 { "" } else { "s" }));
+    out.push_str(&format!("{errors} error{} found", plural(errors)));
     out
+}
+
+/// The plural ending for `n` things in a summary line: "" or "s".
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }
 
 /// The library's result type.

@@ -3,6 +3,7 @@
 
 use super::build::ModelArgs;
 use crate::build;
+use crate::diagnostic::plural;
 use crate::diagnostic::{has_errors, Diagnostic, Result};
 use crate::workflow::{git, policy, sarif};
 use clap::{Args, ValueEnum};
@@ -93,13 +94,5 @@ impl CheckArgs {
             }
         }
         Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
     }
 }

@@ -4,6 +4,7 @@ use super::build::Format;
 use crate::deploy::apply::Progress;
 use crate::deploy::plan::{Plan, Reason};
 use crate::deploy::{self, DeployError, DeployOptions, Report};
+use crate::diagnostic::plural;
 use crate::diagnostic::{has_errors, Diagnostic, Result};
 use clap::Args;
 use serde::Serialize;
@@ -165,14 +166,6 @@ fn human_bytes(n: u64) -> String {
         0..1_000 => format!("{n} B"),
         1_000..1_000_000 => format!("{:.1} kB", n as f64 / 1e3),
         _ => format!("{:.1} MB", n as f64 / 1e6),
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
     }
 }
 

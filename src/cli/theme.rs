@@ -2,6 +2,7 @@
 
 use super::build::ModelArgs;
 use crate::build::{self, Loaded};
+use crate::diagnostic::plural;
 use crate::diagnostic::{has_errors, Diagnostic, Error, Result};
 use crate::theme::scaffold;
 use clap::{Args, Subcommand};
@@ -72,13 +73,15 @@ fn check(root: &Path, model: &ModelArgs) -> Result<ExitCode> {
     diags.extend(report.diagnostics);
     crate::diagnostic::sort(&mut diags);
     super::print_diagnostics(&diags);
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
     eprintln!(
-        "{} templates, {} pages rendered with theme '{}': {} error(s), {} warning(s)",
+        "{} templates, {} pages rendered with theme '{}': {errors} error{}, {warnings} warning{}",
         theme.template_files.len(),
         report.pages,
         theme.chain.join(" <- "),
-        diags.iter().filter(|d| d.is_error()).count(),
-        diags.iter().filter(|d| !d.is_error()).count()
+        plural(errors),
+        plural(warnings)
     );
     Ok(if has_errors(&diags) {
         ExitCode::from(1)

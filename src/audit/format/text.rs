@@ -5,6 +5,7 @@
 
 use super::Formatter;
 use crate::audit::{Finding, Level, Report};
+use crate::diagnostic::plural;
 use std::io::{self, Write};
 
 /// The text formatter.
@@ -119,12 +120,4 @@ fn summary(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         writeln!(w, "most distinctive terms: {}", terms.join(", "))?;
     }
     Ok(())
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
