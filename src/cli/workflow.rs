@@ -21,8 +21,8 @@ use std::process::ExitCode;
 pub enum WorkflowCommand {
     /// Create a new draft (joke, bulletin, page or special) and print its path.
     New(NewArgs),
-    /// Send drafts to review (draft -> review).
-    Submit(ActionArgs),
+    /// Send drafts to review (draft -> review), optionally naming reviewers.
+    Submit(SubmitArgs),
     /// Approve items in review; they become approved once enough approvals are on record.
     Approve(ActionArgs),
     /// Send items in review back to draft, saying what to change.
@@ -62,6 +62,22 @@ pub struct ActionArgs {
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// A note for the history (and review log).
+    #[arg(long)]
+    note: Option<String>,
+    #[command(flatten)]
+    who: Who,
+}
+
+/// Options of submit.
+#[derive(Debug, Args)]
+pub struct SubmitArgs {
+    /// Content files, from the site root (e.g. content/jokes/cat.md).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Ask this member to review (added to review.reviewers; repeat for several).
+    #[arg(long, value_name = "MEMBER")]
+    reviewer: Vec<String>,
+    /// A note for the history.
     #[arg(long)]
     note: Option<String>,
     #[command(flatten)]
@@ -282,7 +298,13 @@ impl WorkflowCommand {
         };
         match self {
             WorkflowCommand::New(a) => a.run(root),
-            WorkflowCommand::Submit(a) => act(root, &a.who, &a.files, with(Action::Submit, a.note)),
+            WorkflowCommand::Submit(a) => {
+                let req = Request {
+                    reviewers: a.reviewer,
+                    ..with(Action::Submit, a.note)
+                };
+                act(root, &a.who, &a.files, req)
+            }
             WorkflowCommand::Approve(a) => act(root, &a.who, &a.files, with(Action::Approve, a.note)),
             WorkflowCommand::RequestChanges(a) => {
                 act(root, &a.who, &a.files, with(Action::RequestChanges, Some(a.note)))

@@ -31,6 +31,8 @@ pub struct Request {
     pub assignee: Option<String>,
     /// assign: the due date.
     pub due: Option<When>,
+    /// submit: members asked to review (added to `review.reviewers`).
+    pub reviewers: Vec<String>,
 }
 
 impl Request {
@@ -42,6 +44,7 @@ impl Request {
             publish_at: None,
             assignee: None,
             due: None,
+            reviewers: Vec::new(),
         }
     }
 }
@@ -197,6 +200,11 @@ fn plan(ctx: &Context, doc: &Document, req: &Request) -> std::result::Result<(Ve
                 summary = format!("{from} -> {to}, scheduled for {}", at.rfc3339());
             }
         }
+        Action::Submit if !req.reviewers.is_empty() => {
+            let (c, asked) = reviewers(ctx, doc, &req.reviewers)?;
+            changes.extend(c);
+            summary = format!("{from} -> {to} (reviewers: {})", asked.join(", "));
+        }
         Action::Assign => {
             let (c, what) = assignment(ctx, doc, req)?;
             changes.extend(c);
@@ -260,6 +268,44 @@ fn check_approval(ctx: &Context, doc: &Document) -> std::result::Result<Vec<Revi
         note: None,
     });
     Ok(log)
+}
+
+/// submit --reviewer: the members to add to `review.reviewers` (each once;
+/// members must exist and be able to review, and not be the author unless
+/// self-review is allowed), and every member asked, in order.
+fn reviewers(
+    ctx: &Context,
+    doc: &Document,
+    asked: &[String],
+) -> std::result::Result<(Vec<Change>, Vec<String>), Diagnostic> {
+    let roles = ctx.roles;
+    let mut changes = Vec::new();
+    let mut all = doc.meta.review.reviewers.clone();
+    for who in asked {
+        let Some(member) = roles.member(who) else {
+            let d = super::actor::unknown_member(roles, who);
+            return Err(Diagnostic {
+                path: doc.path.clone(),
+                ..d
+            });
+        };
+        let own = *who == doc.meta.author && !roles.workflow.self_review;
+        if own || !roles.member_can(member, Permission::Review) {
+            let why = if own { "wrote this item" } else { "cannot review" };
+            return Err(
+                Diagnostic::error("WF010", &doc.path, format!("{who} {why} and cannot be its reviewer"))
+                    .help(format!("ask someone else; {}", who_may(roles, Permission::Review))),
+            );
+        }
+        if !all.contains(who) {
+            all.push(who.clone());
+            changes.push(Change::AppendText {
+                path: &["review", "reviewers"],
+                value: who.clone(),
+            });
+        }
+    }
+    Ok((changes, all))
 }
 
 /// assign: the changes to assignee/due and a summary for people.

@@ -53,6 +53,8 @@ pub struct Waiting {
     pub since: When,
     /// Whole days since then.
     pub days: i64,
+    /// The reviewers asked (`review.reviewers`), if any.
+    pub reviewers: Vec<String>,
 }
 
 /// A scheduled item.
@@ -131,6 +133,7 @@ pub fn board(docs: &[Document], now: Timestamp, f: &Filter) -> Board {
                     item: item.clone(),
                     since,
                     days,
+                    reviewers: m.review.reviewers.clone(),
                 });
             }
         }
@@ -178,9 +181,14 @@ impl Board {
         );
         for w in &self.waiting {
             let i = &w.item;
+            let asked = if w.reviewers.is_empty() {
+                String::new()
+            } else {
+                format!("  waiting on {}", w.reviewers.join(", "))
+            };
             let _ = writeln!(
                 o,
-                "  {}  since {} ({} days)  {}",
+                "  {}  since {} ({} days){asked}  {}",
                 i.path,
                 w.since.ymd(),
                 w.days,
@@ -250,16 +258,22 @@ impl Board {
             .iter()
             .map(|w| {
                 format!(
-                    "| {} | `{}` | {} | {} |",
+                    "| {} | `{}` | {} | {} | {} |",
                     md(&w.item.title),
                     w.item.path,
                     w.since.ymd(),
-                    w.days
+                    w.days,
+                    md(&w.reviewers.join(", "))
                 )
             })
             .collect();
         let title = format!("In review longer than {} days", self.review_days);
-        rows(&mut o, &title, "| item | file | in review since | days |", waiting);
+        rows(
+            &mut o,
+            &title,
+            "| item | file | in review since | days | reviewers |",
+            waiting,
+        );
         let overdue = self
             .overdue
             .iter()

@@ -35,6 +35,14 @@ pub enum Change {
         /// The entry's fields, in order.
         entry: Vec<(&'static str, String)>,
     },
+    /// Append a text item `- value` to the list at `path`
+    /// (`["review", "reviewers"]`), creating the list when missing.
+    AppendText {
+        /// Keys leading to the list.
+        path: &'static [&'static str],
+        /// The item.
+        value: String,
+    },
 }
 
 /// Why a file could not be edited. Nothing is written in any of these cases.
@@ -176,19 +184,24 @@ fn expect(tree: &mut Node, change: &Change) {
         Change::Set { key, value } => {
             entry_mut(tree, key, anchors(key)).value = Value::Str(value.clone());
         }
-        Change::Append { path, entry } => {
-            let mut at = entry_mut(tree, path[0], anchors(path[0]));
-            for name in &path[1..] {
-                at = entry_mut(at, name, &[]);
-            }
-            if at.is_null() {
-                at.value = Value::Seq(Vec::new());
-            }
-            if let Value::Seq(items) = &mut at.value {
-                items.push(entry_node(entry));
-            }
-        }
+        Change::Append { path, entry } => list_mut(tree, path).push(entry_node(entry)),
+        Change::AppendText { path, value } => list_mut(tree, path).push(node(Value::Str(value.clone()))),
     }
+}
+
+/// The list at `path` in the intended tree, created empty when missing.
+fn list_mut<'a>(tree: &'a mut Node, path: &[&str]) -> &'a mut Vec<Node> {
+    let mut at = entry_mut(tree, path[0], anchors(path[0]));
+    for name in &path[1..] {
+        at = entry_mut(at, name, &[]);
+    }
+    if !matches!(at.value, Value::Seq(_)) {
+        at.value = Value::Seq(Vec::new());
+    }
+    let Value::Seq(items) = &mut at.value else {
+        unreachable!("made a list just above")
+    };
+    items
 }
 
 /// A line of the front matter: byte offsets in the front text.
@@ -240,6 +253,7 @@ fn apply_one(text: &str, change: &Change, eol: &'static str) -> Result<String, E
     let edits = match change {
         Change::Set { key, value } => f.set(&tree, key, value)?,
         Change::Append { path, entry } => f.append(&tree, path, &flow_map(entry))?,
+        Change::AppendText { path, value } => f.append(&tree, path, &scalar(value))?,
     };
     let mut out = String::with_capacity(text.len() + 128);
     out.push_str(&text[..sp.front_start]);

@@ -236,3 +236,32 @@ fn every_demo_file_takes_every_kind_of_edit() {
     }
     assert!(n > 50, "{n} files");
 }
+
+fn reviewer(who: &str) -> Change {
+    Change::AppendText {
+        path: &["review", "reviewers"],
+        value: who.into(),
+    }
+}
+
+#[test]
+fn reviewers_are_appended_as_text_items() {
+    // No review block yet: one is made after the related keys.
+    let text = "---\ntitle: T\nstatus: draft\n---\nBody\n";
+    let out = apply(text, &[reviewer("bob")]).unwrap();
+    assert_eq!(
+        out,
+        "---\ntitle: T\nstatus: draft\nreview:\n  reviewers:\n    - bob\n---\nBody\n"
+    );
+    // A one-line list with a comment becomes a block; the comment stays.
+    let text = "---\nreview:\n   reviewers: [bob]   # asked on Monday\nstatus: review\n---\n";
+    let out = apply(text, &[reviewer("li")]).unwrap();
+    assert_eq!(
+        out,
+        "---\nreview:\n   reviewers:   # asked on Monday\n     - bob\n     - li\nstatus: review\n---\n"
+    );
+    // A block list grows at its own indentation, beside the log.
+    let text = "---\nreview:\n  reviewers:\n  - bob\n  log: []\n---\n";
+    let out = apply(text, &[reviewer("li")]).unwrap();
+    assert_eq!(out, "---\nreview:\n  reviewers:\n  - bob\n  - li\n  log: []\n---\n");
+}

@@ -83,6 +83,49 @@ fn refusals_say_who_may_do_it_and_change_nothing() {
 }
 
 #[test]
+fn submit_names_reviewers_who_may_review() {
+    let s = Site::new();
+    let before = cat(&s, "draft");
+    for (who, line) in [
+        ("alice", "content/jokes/cat.md: error[WF010]: alice wrote this item and cannot be its reviewer (help: ask someone else; members with 'review': bob, erin)"),
+        ("bobby", "content/jokes/cat.md: error[WF001]: 'bobby' is not a member in roles.yaml (help: did you mean 'bob'?)"),
+    ] {
+        let r = wf(&s, &["submit", JOKE, "--as", "alice", "--reviewer", "bob", "--reviewer", who]);
+        assert_eq!(r.code, 1);
+        assert_eq!(stderr_lines(&r)[0], line);
+        assert_eq!(read(&s, JOKE), before, "a refused submit changes nothing");
+    }
+    let r = wf(
+        &s,
+        &[
+            "submit",
+            JOKE,
+            "--as",
+            "alice",
+            "--reviewer",
+            "bob",
+            "--reviewer",
+            "erin",
+        ],
+    )
+    .ok();
+    assert_eq!(
+        r.stdout,
+        "content/jokes/cat.md: draft -> review (reviewers: bob, erin)\n"
+    );
+    let after = read(&s, JOKE);
+    assert_eq!(
+        after,
+        before.replace("status: draft # workflow state", "status: review # workflow state").replace(
+            "seo:\n",
+            "review:\n  reviewers:\n    - bob\n    - erin\nhistory:\n  - {at: 2026-11-25T12:00:00Z, by: alice, action: submit, from: draft, to: review}\nseo:\n",
+        )
+    );
+    // The board and check read the file as before.
+    s.run(&["check"]).ok();
+}
+
+#[test]
 fn impossible_transitions_and_self_approval_are_refused() {
     let s = Site::new();
     let before = cat(&s, "draft");
@@ -398,7 +441,7 @@ fn board_site() -> Site {
     let s = Site::new();
     s.item(
         "jokes/waiting.md",
-        "status: review\nassignee: bob\nhistory:\n  - {at: 2026-11-18T09:00:00Z, by: alice, action: submit, from: draft, to: review}\n",
+        "status: review\nassignee: bob\nreview:\n  reviewers: [bob]\nhistory:\n  - {at: 2026-11-18T09:00:00Z, by: alice, action: submit, from: draft, to: review}\n",
         "W\n",
     )
     .item("jokes/fresh.md", "status: review\nhistory:\n  - {at: 2026-11-24T09:00:00Z, by: alice, action: submit, from: draft, to: review}\n", "F\n")
@@ -424,7 +467,7 @@ Assigned (open items)
     content/jokes/waiting.md  [review]  Title of jokes/waiting.md
 
 In review longer than 3 days (1)
-  content/jokes/waiting.md  since 2026-11-18 (7 days)  Title of jokes/waiting.md
+  content/jokes/waiting.md  since 2026-11-18 (7 days)  waiting on bob  Title of jokes/waiting.md
 
 Overdue (1)
   content/jokes/late.md  [draft]  due 2026-11-20  assignee alice  Title of jokes/late.md
@@ -443,6 +486,8 @@ Scheduled (1)
     assert_eq!(v["counts"]["draft"], 0);
     assert_eq!(v["waiting"].as_array().unwrap().len(), 2);
     assert_eq!(v["waiting"][0]["path"], "content/jokes/waiting.md");
+    assert_eq!(v["waiting"][0]["reviewers"], serde_json::json!(["bob"]));
+    assert_eq!(v["waiting"][1]["reviewers"], serde_json::json!([]));
     let r = s
         .run(&["status", "--now", NOW, "--author", "bob", "--format", "markdown"])
         .ok();
