@@ -201,7 +201,7 @@ impl Progress for TermProgress {
             return;
         }
         let step = total / 50;
-        if done % step.max(1) == 0 || done == total {
+        if done.is_multiple_of(step.max(1)) || done == total {
             self.shown.store(done, Ordering::Relaxed);
             let filled = done * 30 / total;
             eprint!(
