@@ -90,8 +90,9 @@ pub struct Input {
 pub fn load(opts: &BuildOptions) -> Result<Input> {
     let mut opts = opts.clone();
     opts.keep_text = true;
-    let Loaded { site, mut diags, .. } = build::load(&opts)?;
-    let theme = Theme::load(&opts.root, &site.config.theme, &mut diags)?;
+    let Loaded {
+        site, mut diags, theme, ..
+    } = build::load(&opts)?;
     let settings = Settings::load(&site, &opts.root);
     if let Err(Error::Diagnostics(d)) = &settings {
         diags.extend(d.iter().cloned());
