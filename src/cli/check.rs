@@ -3,8 +3,7 @@
 
 use super::build::ModelArgs;
 use crate::build;
-use crate::diagnostic::plural;
-use crate::diagnostic::{has_errors, Diagnostic, Result};
+use crate::diagnostic::{has_errors, plural, Diagnostic, Result};
 use crate::workflow::{git, policy, sarif};
 use clap::{Args, ValueEnum};
 use serde::Serialize;

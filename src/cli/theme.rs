@@ -2,8 +2,7 @@
 
 use super::build::ModelArgs;
 use crate::build::{self, Loaded};
-use crate::diagnostic::plural;
-use crate::diagnostic::{has_errors, Diagnostic, Error, Result};
+use crate::diagnostic::{has_errors, plural, Diagnostic, Error, Result};
 use crate::theme::scaffold;
 use clap::{Args, Subcommand};
 use std::path::Path;
