@@ -377,6 +377,13 @@ fn sitemap_locs_over_baidus_limit_are_warnings_at_the_slug() {
     assert!(!run.stderr.contains("short.md"), "{}", run.stderr);
     let sitemap = s.out("sitemap.xml");
     assert!(sitemap.contains(&long), "the long URL is still listed: {sitemap}");
+    let check = s.run(&["check"]);
+    assert_eq!(check.code, 0, "a warning does not fail check: {}", check.stderr);
+    assert!(
+        check.stderr.contains("content/jokes/long.md:6:1: warning[SMP001]"),
+        "{}",
+        check.stderr
+    );
 }
 
 #[test]
