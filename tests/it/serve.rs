@@ -105,6 +105,16 @@ fn site() -> Site {
     s
 }
 
+/// The URLs a rebuild reported as changed.
+fn changed_urls(st: &serde_json::Value) -> Vec<&str> {
+    st["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect()
+}
+
 fn edit(site: &Site, rel: &str, from: &str, to: &str) {
     let p = site.root().join(rel);
     let text = std::fs::read_to_string(&p).unwrap();
@@ -126,12 +136,7 @@ fn a_body_edit_re_renders_only_the_pages_that_show_it() {
     // Newest first, four a page: j3 is on jokes page 2 (j6..j3), tag a page 2,
     // tag b page 1 (alone), category odd page 1 (j9 j7 j5 j3), and the home
     // page (the ten latest jokes).
-    let changed: Vec<&str> = st["changed"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
+    let changed = changed_urls(&st);
     for url in [
         "/jokes/j3/",
         "/jokes/page/2/",
@@ -163,12 +168,7 @@ fn a_title_edit_also_re_renders_the_neighbours() {
         "title: A brand new title",
     );
     let st = srv.next_rebuild();
-    let changed: Vec<&str> = st["changed"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
+    let changed = changed_urls(&st);
     assert!(
         changed.contains(&"/jokes/j4/") && changed.contains(&"/jokes/j6/"),
         "{changed:?}"
