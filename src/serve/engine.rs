@@ -108,6 +108,9 @@ pub struct Engine {
     roles: Roles,
     theme: Option<Theme>,
     theme_diags: Vec<Diagnostic>,
+    /// Problems in site.yaml and roles.yaml, kept from when they were last
+    /// read (they are read again only when one of them changes).
+    config_diags: Vec<Diagnostic>,
     /// Every content file that parsed, sorted by path. Kept in a sorted
     /// list rather than maps keyed by path: hashing `Path`s walks their
     /// components, which dominated the rebuild time on a large site.
@@ -142,6 +145,7 @@ impl Engine {
             roles: Roles::default(),
             theme: None,
             theme_diags: Vec::new(),
+            config_diags: Vec::new(),
             entries: Vec::new(),
             broken: BTreeMap::new(),
             git_dates: HashMap::new(),
@@ -175,16 +179,17 @@ impl Engine {
         let mut global = Vec::new();
         let mut content = changes.content.clone();
         if changes.config {
-            self.config = SiteConfig::load(&self.root, &mut global)?;
+            let mut d = Vec::new();
+            self.config = SiteConfig::load(&self.root, &mut d)?;
             self.config.override_base_url(self.base_url.as_deref());
-            self.roles = Roles::load(&self.root, &mut global)?;
+            self.roles = Roles::load(&self.root, &mut d)?;
+            self.config_diags = d;
             self.git_dates = content::git::last_commit_dates(&self.root);
             content = content::discover(&self.root)?.into_iter().collect();
             content.extend(self.entries.iter().map(|e| e.doc.path.clone()));
             content.extend(self.broken.keys().cloned());
-        } else {
-            global.extend(self.config_diags());
         }
+        global.extend(self.config_diags.iter().cloned());
         for dir in &changes.content_dirs {
             content.extend(
                 self.entries
@@ -253,13 +258,6 @@ impl Engine {
             css_only,
             warnings: diags,
         })
-    }
-
-    fn config_diags(&self) -> Vec<Diagnostic> {
-        let mut d = Vec::new();
-        let _ = SiteConfig::load(&self.root, &mut d);
-        let _ = Roles::load(&self.root, &mut d);
-        d
     }
 
     fn reload_theme(&mut self) -> Result<()> {
