@@ -10,7 +10,7 @@ use super::actor::{refusal, who_may, Actor};
 use super::edit::{self, Change};
 use super::files;
 use super::machine::{self, approvals, Action};
-use super::roles::{Permission, Roles};
+use super::roles::{Member, Permission, Roles};
 use super::Status;
 use crate::clock::When;
 use crate::content::{self, meta::ReviewEntry, Document};
@@ -282,13 +282,7 @@ fn reviewers(
     let mut changes = Vec::new();
     let mut all = doc.meta.review.reviewers.clone();
     for who in asked {
-        let Some(member) = roles.member(who) else {
-            let d = super::actor::unknown_member(roles, who);
-            return Err(Diagnostic {
-                path: doc.path.clone(),
-                ..d
-            });
-        };
+        let member = known_member(roles, doc, who)?;
         let own = *who == doc.meta.author && !roles.workflow.self_review;
         if own || !roles.member_can(member, Permission::Review) {
             let why = if own { "wrote this item" } else { "cannot review" };
@@ -308,18 +302,20 @@ fn reviewers(
     Ok((changes, all))
 }
 
+/// The member `who`, or the "no such member" refusal against `doc`'s file.
+fn known_member<'r>(roles: &'r Roles, doc: &Document, who: &str) -> std::result::Result<&'r Member, Diagnostic> {
+    roles.member(who).ok_or_else(|| Diagnostic {
+        path: doc.path.clone(),
+        ..super::actor::unknown_member(roles, who)
+    })
+}
+
 /// assign: the changes to assignee/due and a summary for people.
 fn assignment(ctx: &Context, doc: &Document, req: &Request) -> std::result::Result<(Vec<Change>, String), Diagnostic> {
     let mut changes = Vec::new();
     let mut what = Vec::new();
     if let Some(who) = &req.assignee {
-        if ctx.roles.member(who).is_none() {
-            let d = super::actor::unknown_member(ctx.roles, who);
-            return Err(Diagnostic {
-                path: doc.path.clone(),
-                ..d
-            });
-        }
+        known_member(ctx.roles, doc, who)?;
         changes.push(Change::Set {
             key: "assignee",
             value: who.clone(),
