@@ -4,10 +4,11 @@
 //! every uploaded or deleted file (one a line, for a CDN purge and for
 //! search engines' URL push APIs), and the run of the `invalidate:` command.
 //! Invariants: `dir/index.html` is listed as `dir/` (the URL visitors and
-//! crawlers use); URLs are percent-encoded, sorted and unique; the manifest
-//! is never listed.
+//! crawlers use); URLs are percent-encoded as the sitemap writes them,
+//! sorted and unique; the manifest is never listed.
 
 use super::plan::Plan;
+use crate::output::sitemap::encode_path;
 use crate::output::MANIFEST_FILE;
 use std::path::Path;
 use std::process::Command;
@@ -21,7 +22,7 @@ pub fn changed(base_url: &str, plan: &Plan) -> Vec<String> {
         .map(|u| u.path.as_str())
         .chain(plan.deletes.iter().map(String::as_str))
         .filter(|p| *p != MANIFEST_FILE)
-        .map(|p| format!("{base}/{}", encode(page_path(p))))
+        .map(|p| format!("{base}/{}", encode_path(page_path(p))))
         .collect();
     urls.sort();
     urls.dedup();
@@ -37,19 +38,6 @@ fn page_path(path: &str) -> &str {
     } else {
         path
     }
-}
-
-/// Percent-encodes everything but unreserved characters and `/`.
-fn encode(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// The file's text: one URL a line.
@@ -128,6 +116,17 @@ mod tests {
                 "https://jokes.test/tags/%E6%97%A5%E6%9C%AC/",
             ]
         );
+        // The same spelling as the sitemap's <loc>, so a URL push matches it.
+        let odd = Plan {
+            uploads: vec![upload("images/it's (1) 100%.png")],
+            ..Plan::default()
+        };
+        let url = format!(
+            "https://jokes.test{}",
+            crate::output::sitemap::encode_path("/images/it's (1) 100%.png")
+        );
+        assert_eq!(changed("https://jokes.test/", &odd), [url.as_str()]);
+        assert_eq!(url, "https://jokes.test/images/it's%20(1)%20100%25.png");
         assert_eq!(file_text(&[]), "");
         assert_eq!(file_text(&["a".into(), "b".into()]), "a\nb\n");
     }

@@ -29,11 +29,14 @@ pub struct Entry {
     pub lastmod: When,
 }
 
-/// Percent-encodes what may not appear raw in a URL path (non-ASCII, spaces...).
+/// Percent-encodes what may not appear raw in a URL path (non-ASCII,
+/// spaces, `%`...): the public URL of a site path, as the sitemap, the audit
+/// and deploy's changed-URL list all write it. Paths are raw (file and slug
+/// names), never already encoded, so `%` itself is encoded too.
 pub fn encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"/-_.~!$&'()*+,;=:@%".contains(&b) {
+        if b.is_ascii_alphanumeric() || b"/-_.~!$&'()*+,;=:@".contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -233,5 +236,6 @@ mod tests {
         assert_eq!(encode_path("/jokes/a b/"), "/jokes/a%20b/");
         assert_eq!(encode_path("/tags/数学/"), "/tags/%E6%95%B0%E5%AD%A6/");
         assert_eq!(encode_path("/jokes/plain-slug/"), "/jokes/plain-slug/");
+        assert_eq!(encode_path("/images/100%.png"), "/images/100%25.png");
     }
 }
