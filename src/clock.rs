@@ -113,7 +113,19 @@ impl Serialize for When {
     }
 }
 
-/// Stage timings on stderr when PUNCHLINE_TIMINGS is set (for profiling).
+/// The process's resident memory in MiB (0 where /proc is missing).
+fn resident_mib() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    pages * 4096 / (1024 * 1024)
+}
+
+/// Stage timings on stderr when PUNCHLINE_TIMINGS is set (for profiling),
+/// with the resident memory after each stage.
 pub struct StageTimer {
     last: std::cell::Cell<std::time::Instant>,
     on: bool,
@@ -132,7 +144,11 @@ impl StageTimer {
     pub fn lap(&self, stage: &str) {
         if self.on {
             let now = std::time::Instant::now();
-            eprintln!("[timings] {stage}: {} ms", (now - self.last.get()).as_millis());
+            eprintln!(
+                "[timings] {stage}: {} ms, resident {} MiB",
+                (now - self.last.get()).as_millis(),
+                resident_mib()
+            );
             self.last.set(now);
         }
     }

@@ -133,7 +133,7 @@ pub fn write_reports(site: &Site, theme: &Theme, root: &Path, dir: &Path) -> Res
 pub fn audit(site: &Site, theme: &Theme, root: &Path, settings: &Settings) -> Result<Report> {
     let cfg = &settings.config;
     let n = site.pages.len();
-    let lap = Lap::start();
+    let lap = crate::clock::StageTimer::start();
     if site.pages.par_iter().any(|p| text::has_cjk(&p.rendered.plain_text)) {
         text::warm_up();
     }
@@ -247,29 +247,6 @@ fn assemble(checked: Vec<(PageReport, Vec<Finding>)>, rest: Vec<Finding>) -> (Ve
         report::sort(&mut findings);
     }
     (pages, findings)
-}
-
-/// Step timings on stderr when PUNCHLINE_TIMINGS is set (for profiling).
-struct Lap {
-    last: std::cell::Cell<std::time::Instant>,
-    on: bool,
-}
-
-impl Lap {
-    fn start() -> Self {
-        Self {
-            last: std::cell::Cell::new(std::time::Instant::now()),
-            on: std::env::var_os("PUNCHLINE_TIMINGS").is_some(),
-        }
-    }
-
-    fn lap(&self, step: &str) {
-        if self.on {
-            let now = std::time::Instant::now();
-            eprintln!("[timings] {step}: {} ms", (now - self.last.get()).as_millis());
-            self.last.set(now);
-        }
-    }
 }
 
 fn mean_score(pages: &[PageReport]) -> u32 {

@@ -190,15 +190,9 @@ pub fn discover(root: &Path) -> Result<Vec<PathBuf>> {
 /// Loads every content file: discover, then read and parse in parallel.
 /// Returns the documents that parsed (sorted by path) and all diagnostics.
 pub fn load(root: &Path, roles: &Roles) -> Result<(Vec<Document>, Vec<Diagnostic>)> {
-    let t = std::time::Instant::now();
+    let timer = crate::clock::StageTimer::start();
     let files = discover(root)?;
-    if std::env::var_os("PUNCHLINE_TIMINGS").is_some() {
-        eprintln!(
-            "[timings] discover {} files: {} ms",
-            files.len(),
-            t.elapsed().as_millis()
-        );
-    }
+    timer.lap(&format!("discover {} files", files.len()));
     let results: Vec<(Option<Document>, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|rel| {

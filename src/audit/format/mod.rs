@@ -7,6 +7,7 @@
 mod csv;
 mod html;
 mod json;
+mod json_parts;
 mod sarif;
 mod text;
 

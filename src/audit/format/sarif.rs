@@ -1,9 +1,15 @@
 //! SARIF 2.1.0: findings as results with physical locations, for code
 //! hosts that annotate files in a pull request.
+//!
+//! One line of JSON, like the `json` format: the run around the results is
+//! built with serde, and the results (a hundred thousand on a large site)
+//! are written in parallel chunks and spliced in, so a large report costs
+//! about what the `json` one does instead of a tree of values per finding.
 
+use super::json_parts::{find, json_error, string, write_array};
 use super::Formatter;
 use crate::audit::rules::RULES;
-use crate::audit::{Level, Report};
+use crate::audit::{Finding, Level, Report};
 use serde_json::{json, Value};
 use std::io::{self, Write};
 
@@ -20,68 +26,124 @@ fn level(l: Level) -> &'static str {
 
 impl Formatter for Sarif {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let rules: Vec<Value> = report
-            .rules
-            .iter()
-            .map(|r| {
-                let lvl = r.level.map_or("none", level);
-                json!({
-                    "id": r.code,
-                    "name": r.name,
-                    "shortDescription": {"text": r.summary},
-                    "defaultConfiguration": {"level": lvl, "enabled": r.level.is_some()},
-                })
-            })
-            .collect();
-        let results: Vec<Value> = report
-            .findings
-            .iter()
-            .map(|f| {
-                let mut physical = json!({"artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"}});
-                if f.line > 0 {
-                    let mut region = json!({"startLine": f.line});
-                    if f.col > 0 {
-                        region["startColumn"] = json!(f.col);
-                    }
-                    physical["region"] = region;
-                }
-                let mut text = f.message.clone();
-                if let Some(h) = &f.help {
-                    text.push_str(&format!(" (help: {h})"));
-                }
-                json!({
-                    "ruleId": f.rule,
-                    "ruleIndex": RULES.iter().position(|r| r.code == f.rule).unwrap_or(0),
-                    "level": level(f.level),
-                    "message": {"text": text},
-                    "locations": [{"physicalLocation": physical}],
-                })
-            })
-            .collect();
-        let doc = json!({
-            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-            "version": "2.1.0",
-            "runs": [{
-                "tool": {"driver": {
-                    "name": report.generator.name,
-                    "version": report.generator.version,
-                    "rules": rules,
-                }},
-                "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the site root"}}},
-                "results": results,
-            }],
-        });
-        let mut w = io::BufWriter::new(out);
-        serde_json::to_writer_pretty(&mut w, &doc).map_err(json_error)?;
+        let text = serde_json::to_vec(&skeleton(report)).map_err(json_error)?;
+        let key = b"\"results\":[";
+        let at = find(&text, key).expect("the run always has results") + key.len();
+        let mut w = io::BufWriter::with_capacity(1 << 16, out);
+        w.write_all(&text[..at])?;
+        write_array(&mut w, &report.findings, result)?;
+        w.write_all(&text[at..])?;
         w.write_all(b"\n")?;
         w.flush()
     }
 }
 
-/// Keeps the kind of an I/O error (a closed pipe stays a closed pipe).
-fn json_error(e: serde_json::Error) -> io::Error {
-    match e.io_error_kind() {
-        Some(kind) => io::Error::new(kind, e),
-        None => io::Error::other(e),
+/// The log with every rule and an empty results array.
+fn skeleton(report: &Report) -> Value {
+    let rules: Vec<Value> = report
+        .rules
+        .iter()
+        .map(|r| {
+            let lvl = r.level.map_or("none", level);
+            json!({
+                "id": r.code,
+                "name": r.name,
+                "shortDescription": {"text": r.summary},
+                "defaultConfiguration": {"level": lvl, "enabled": r.level.is_some()},
+            })
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": report.generator.name,
+                "version": report.generator.version,
+                "rules": rules,
+            }},
+            "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the site root"}}},
+            "results": [],
+        }],
+    })
+}
+
+/// One finding as a SARIF result.
+fn result(out: &mut Vec<u8>, f: &Finding) {
+    out.extend_from_slice(b"{\"ruleId\":");
+    string(out, f.rule);
+    let index = RULES.iter().position(|r| r.code == f.rule).unwrap_or(0);
+    let _ = write!(out, ",\"ruleIndex\":{index},\"level\":\"{}\"", level(f.level));
+    out.extend_from_slice(b",\"message\":{\"text\":");
+    match &f.help {
+        Some(h) => string(out, &format!("{} (help: {h})", f.message)),
+        None => string(out, &f.message),
+    }
+    out.extend_from_slice(b"},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
+    string(out, &f.path);
+    out.extend_from_slice(b",\"uriBaseId\":\"%SRCROOT%\"}");
+    if f.line > 0 {
+        let _ = write!(out, ",\"region\":{{\"startLine\":{}", f.line);
+        if f.col > 0 {
+            let _ = write!(out, ",\"startColumn\":{}", f.col);
+        }
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"}}]}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    /// The result as the serde tree the formatter used to build.
+    fn as_tree(f: &Finding) -> Value {
+        let mut physical = json!({"artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"}});
+        if f.line > 0 {
+            physical["region"] = json!({"startLine": f.line});
+            if f.col > 0 {
+                physical["region"]["startColumn"] = json!(f.col);
+            }
+        }
+        let text = match &f.help {
+            Some(h) => format!("{} (help: {h})", f.message),
+            None => f.message.clone(),
+        };
+        json!({
+            "ruleId": f.rule,
+            "ruleIndex": RULES.iter().position(|r| r.code == f.rule).unwrap(),
+            "level": level(f.level),
+            "message": {"text": text},
+            "locations": [{"physicalLocation": physical}],
+        })
+    }
+
+    #[test]
+    fn results_are_valid_json_with_every_field() {
+        let base = Finding {
+            rule: "AUD111",
+            name: "h1-count",
+            level: Level::Notice,
+            path: "content/jokes/a \"b\".md".into(),
+            line: 7,
+            col: 3,
+            url: Some("/jokes/a/".into()),
+            message: "tab \t quote \" 中文".into(),
+            help: Some(Cow::Borrowed("fix \\ it")),
+        };
+        let no_col = Finding { col: 0, ..base.clone() };
+        let no_line = Finding {
+            line: 0,
+            col: 0,
+            help: None,
+            ..base.clone()
+        };
+        for f in [base, no_col, no_line] {
+            let mut mine = Vec::new();
+            result(&mut mine, &f);
+            let parsed: Value = serde_json::from_slice(&mine).expect("valid JSON");
+            assert_eq!(parsed, as_tree(&f));
+        }
     }
 }
