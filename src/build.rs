@@ -93,16 +93,28 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded> {
     let mut config = SiteConfig::load(&opts.root, &mut diags)?;
     config.override_base_url(opts.base_url.as_deref());
     let roles = Roles::load(&opts.root, &mut diags)?;
-    let (docs, mut d) = content::load(&opts.root, &roles)?;
+    // git log runs in its own process and the theme's templates parse on
+    // one thread while the content loads on the others: neither needs it.
+    let root = opts.root.clone();
+    let git = std::thread::spawn(move || content::git::last_commit_dates(&root));
+    let (docs, (theme, mut theme_diags)) = rayon::join(
+        || content::load(&opts.root, &roles),
+        || {
+            let mut d = Vec::new();
+            (Theme::load(&opts.root, &config.theme, &mut d), d)
+        },
+    );
+    let (docs, mut d) = docs?;
     diags.append(&mut d);
-    t.lap("load content");
+    // The theme comes before the bodies: it renders their shortcodes.
+    let theme = theme?.map(Theme::for_build);
+    diags.append(&mut theme_diags);
+    t.lap("load content and theme");
     let now = opts.clock.now();
     let (routes, mut d) = Routes::new(&docs, now, opts.preview);
     diags.append(&mut d);
-    let git_dates = content::git::last_commit_dates(&opts.root);
-    // The theme comes before the bodies: it renders their shortcodes.
-    let theme = Theme::load(&opts.root, &config.theme, &mut diags)?.map(Theme::for_build);
-    t.lap("git dates and theme");
+    let git_dates = git.join().unwrap_or_default();
+    t.lap("routes and git dates");
     let inputs = PageInputs {
         routes: &routes,
         roles: &roles,
