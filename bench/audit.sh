@@ -1,40 +1,53 @@
 #!/usr/bin/env bash
 # Benchmark of `punchline audit` against `punchline build` on the same corpus.
 #
-#   bench/audit.sh [N] [RUNS]      N jokes (default 10000), RUNS timed runs (default 5)
+#   bench/audit.sh [N] [RUNS]                 corpus from examples/gen_corpus.rs
+#   bench/audit.sh [N] [RUNS] --shared DIR    the build benchmark's corpus, from
+#                                             DIR/gen_corpus.py (see bench/build.sh)
 #
-# The corpus comes from examples/gen_corpus.rs (N jokes, N/10 bulletins), as
-# for bench/build.sh. Each command runs as a cold process: one untimed
-# warm-up, then RUNS timed runs; printed are the median (min-max) of wall
-# time, CPU (user+sys) and peak RSS from GNU time, and the audit's share of
-# the build's wall time. The audit writes its JSON report to /dev/null; the
-# build writes into a fresh folder, deleted inside the timed command.
+# N jokes (default 10000) and N/10 bulletins; RUNS timed runs (default 5).
+# Each command runs as a cold process: one untimed warm-up, then RUNS timed
+# runs, alternating audit and build; printed are the median (min-max) of
+# wall time, CPU (user+sys) and peak RSS from GNU time, and the audit's
+# share of the build's wall time. The audit writes its JSON report to
+# /dev/null; the build writes into a fresh folder, deleted inside the timed
+# command.
 set -euo pipefail
 N=${1:-10000}
 RUNS=${2:-5}
+SHARED=""
+shift $(($# >= 2 ? 2 : $#))
+while [ $# -gt 0 ]; do
+    case $1 in
+    --shared) SHARED=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+done
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 BIN=$HERE/target/release/punchline
 WORK=${BENCH_WORK:-/tmp/punchline-bench}
 NOW=2026-11-25
 mkdir -p "$WORK"
-CORPUS=$WORK/corpus-$N
-if [ ! -f "$CORPUS.ok" ]; then
-    (cd "$HERE" && cargo run --release --quiet --example gen_corpus -- "$CORPUS" --jokes "$N" 2>/dev/null)
-    touch "$CORPUS.ok"
+if [ -n "$SHARED" ]; then
+    CORPUS=$WORK/shared-punchline-$N
+    [ -f "$CORPUS.ok" ] || { python3 "$SHARED/gen_corpus.py" --format punchline "$CORPUS" --jokes "$N" --bulletins $((N / 10)) >/dev/null && touch "$CORPUS.ok"; }
+else
+    CORPUS=$WORK/corpus-$N
+    if [ ! -f "$CORPUS.ok" ]; then
+        (cd "$HERE" && cargo run --release --quiet --example gen_corpus -- "$CORPUS" --jokes "$N" 2>/dev/null)
+        touch "$CORPUS.ok"
+    fi
 fi
 (cd "$HERE" && cargo build --release --quiet --bin punchline)
 
 OUT=$WORK/out-$N
 LOG=$(mktemp)
-time_runs() { # name, command...
-    local name=$1
-    shift
-    for i in $(seq 0 "$RUNS"); do
-        /usr/bin/time -f '%e %U %S %M' -o "$LOG.$name.$i" "$@" >/dev/null 2>&1 || true
-    done
-}
-time_runs audit "$BIN" -C "$CORPUS" audit --now "$NOW" --format json -o /dev/null
-time_runs build sh -c "rm -rf '$OUT' && exec '$BIN' -C '$CORPUS' build --now '$NOW' -o '$OUT' --format json"
+for i in $(seq 0 "$RUNS"); do # run 0 is the warm-up
+    /usr/bin/time -f '%e %U %S %M' -o "$LOG.audit.$i" \
+        "$BIN" -C "$CORPUS" audit --now "$NOW" --format json -o /dev/null >/dev/null 2>&1 || true
+    /usr/bin/time -f '%e %U %S %M' -o "$LOG.build.$i" \
+        sh -c "rm -rf '$OUT' && exec '$BIN' -C '$CORPUS' build --now '$NOW' -o '$OUT' --format json" >/dev/null 2>&1
+done
 rm -rf "$OUT"
 
 python3 - "$N" "$RUNS" "$LOG" <<'PY'
