@@ -77,10 +77,7 @@ impl At<'_> {
     /// Where `seo.FIELD` is, else the SEO block, else the title.
     pub(super) fn seo_field(&self, field: &str) -> (usize, usize) {
         let m = &self.page.doc.meta;
-        m.positions
-            .get(&format!("seo.{field}"))
-            .copied()
-            .unwrap_or_else(|| self.seo())
+        m.positions.get(&format!("seo.{field}")).unwrap_or_else(|| self.seo())
     }
 
     /// The body's first line.

@@ -9,7 +9,6 @@ use crate::content::Kind;
 use crate::workflow::Status;
 use crate::yaml::{Node, Reader, Value};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// Top-level front-matter fields, the contract users write against.
 pub const FIELDS: &[&str] = &[
@@ -203,16 +202,16 @@ pub struct Meta {
     /// Template override from the theme.
     pub template: Option<String>,
     /// Specials only.
-    pub special: Option<SpecialMeta>,
+    pub special: Option<Box<SpecialMeta>>,
     /// Line and column of each top-level key in the file, and of each key of
     /// the SEO block as `seo.KEY`, for diagnostics.
-    pub positions: BTreeMap<String, (usize, usize)>,
+    pub positions: Positions,
 }
 
 impl Meta {
     /// The file position of a top-level field (or the front matter's start).
     pub fn pos(&self, key: &str) -> (usize, usize) {
-        self.positions.get(key).copied().unwrap_or((2, 1))
+        self.positions.get(key).unwrap_or((2, 1))
     }
 }
 
@@ -287,7 +286,7 @@ pub fn read(r: &mut Reader, node: &Node, kind: Kind) -> Option<Meta> {
         history: read_history(r, node),
         seo: read_seo(r, node),
         template: r.string(node, "template"),
-        special: (kind == Kind::Special).then(|| read_special(r, node)),
+        special: (kind == Kind::Special).then(|| Box::new(read_special(r, node))),
         positions,
     };
     (title.is_some() && date.is_some() && author.is_some()).then_some(meta)
@@ -295,17 +294,47 @@ pub fn read(r: &mut Reader, node: &Node, kind: Kind) -> Option<Meta> {
 
 /// Where each top-level key is, and each key of `seo:` as `seo.KEY`, so a
 /// finding about the meta description points at the description's line.
-fn key_positions(node: &Node, line_offset: usize) -> BTreeMap<String, (usize, usize)> {
-    let mut positions = BTreeMap::new();
+fn key_positions(node: &Node, line_offset: usize) -> Positions {
+    let mut positions = Positions::default();
     for (k, v) in node.as_map().unwrap_or_default() {
-        positions.insert(k.name.clone(), (k.line + line_offset, k.col));
+        positions.push(k.name.clone(), k.line + line_offset, k.col);
         if k.name == "seo" {
             for (sk, _) in v.as_map().unwrap_or_default() {
-                positions.insert(format!("seo.{}", sk.name), (sk.line + line_offset, sk.col));
+                positions.push(format!("seo.{}", sk.name), sk.line + line_offset, sk.col);
             }
         }
     }
+    positions.0.shrink_to_fit();
     positions
+}
+
+/// Where each front-matter key is: (line, column), 1-based, by key (`title`,
+/// `seo.description`). A list in file order, not a map: a file has a dozen
+/// keys, and a map's nodes cost several times the list's bytes on every
+/// document of a large site.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Positions(Vec<(Box<str>, u32, u32)>);
+
+impl Positions {
+    /// Where `key` is, if the front matter has it.
+    pub fn get(&self, key: &str) -> Option<(usize, usize)> {
+        self.0
+            .iter()
+            .find(|(k, _, _)| &**k == key)
+            .map(|&(_, line, col)| (line as usize, col as usize))
+    }
+
+    /// Whether the front matter has `key`.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Records `key` at (line, col). Keys are unique: the YAML reader
+    /// rejects a repeated key.
+    fn push(&mut self, key: String, line: usize, col: usize) {
+        let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        self.0.push((key.into_boxed_str(), clamp(line), clamp(col)));
+    }
 }
 
 fn read_seo(r: &mut Reader, node: &Node) -> Seo {
