@@ -140,6 +140,10 @@ fn top(v: &[(&str, u32, f64)], k: usize, key: impl Fn(&(&str, u32, f64)) -> f64)
     let order = |a: &(&str, u32, f64), b: &(&str, u32, f64)| key(b).total_cmp(&key(a)).then_with(|| a.0.cmp(b.0));
     let mut best: Vec<(&str, u32, f64)> = Vec::with_capacity(k + 1);
     for t in v {
+        // Most terms do not beat the k-th best: one comparison turns them away.
+        if best.len() == k && best.last().is_none_or(|worst| order(worst, t).is_lt()) {
+            continue;
+        }
         let pos = best.partition_point(|b| order(b, t).is_lt());
         if pos < k {
             best.insert(pos, *t);

@@ -45,7 +45,12 @@ pub fn write_array<T: Sync>(w: &mut dyn Write, items: &[T], one: impl Fn(&mut Ve
 pub fn string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let bytes = s.as_bytes();
-    if !bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\') {
+    // No early exit: a plain fold over the bytes vectorizes, and most texts
+    // need no escape at all.
+    let needs_escape = bytes
+        .iter()
+        .fold(false, |acc, &b| acc | (b < 0x20) | (b == b'"') | (b == b'\\'));
+    if !needs_escape {
         out.extend_from_slice(bytes);
     } else {
         for &b in bytes {
