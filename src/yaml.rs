@@ -6,8 +6,8 @@
 //! Why not deserialize straight into typed structs: serde stops at the first
 //! problem, and a user fixing a file wants every unknown key, wrong type and
 //! bad value reported at once, each at its own line. So files are parsed once
-//! into this tree (from serde-saphyr's event parser, which keeps
-//! locations), and the typed conversions in `content` and `config` walk it,
+//! into this tree (from granit-parser, serde-saphyr's event parser, which
+//! keeps locations), and the typed conversions in `content` and `config` walk it,
 //! collecting diagnostics.
 
 use crate::clock::When;
@@ -68,13 +68,13 @@ pub struct SyntaxError {
 
 /// Parses YAML text into a located tree. Empty text gives a `Null` node.
 ///
-/// Reads serde-saphyr's event parser (granit_parser) directly: building the
+/// Reads granit-parser's events (serde-saphyr's parser) directly: building the
 /// tree from events is three times faster than going through serde, and
 /// the front matter of every file is parsed on every build. Plain scalars
 /// are typed by YAML 1.2's core schema (so `no` and `n` stay text), quoted
 /// ones are text, and a duplicate key is an error.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
-    use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+    use granit_parser::{Event, Parser, ScalarStyle};
     let mut b = TreeBuilder::default();
     let mut documents = 0;
     for item in Parser::new_from_str(text) {
