@@ -67,7 +67,7 @@ pub fn count_terms(norm: &str) -> (usize, Vec<(u32, u32, u32)>) {
     let terms = table
         .seen
         .into_iter()
-        .filter(|w| text::is_term(&norm[w.start as usize..w.end as usize]))
+        .filter(|w| text::is_term_hashed(&norm[w.start as usize..w.end as usize], w.hash))
         .map(|w| (w.start, w.end, w.count))
         .collect();
     (words, terms)

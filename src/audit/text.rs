@@ -16,7 +16,6 @@
 
 use crate::markdown::is_cjk;
 use jieba_rs::Jieba;
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
 /// The segmenter, loaded on first use.
@@ -563,14 +562,62 @@ pub fn fast_hash(b: &[u8]) -> u64 {
 /// Builds [`FastHasher`]s.
 pub type FastState = std::hash::BuildHasherDefault<FastHasher>;
 
-fn stop_words() -> &'static HashSet<&'static str, FastState> {
-    static SET: OnceLock<HashSet<&'static str, FastState>> = OnceLock::new();
-    SET.get_or_init(|| STOP_WORDS.iter().copied().collect())
+/// The stop words in an open-addressing table keyed by their
+/// [`fast_hash`] (slot = the hash's top bits, else the next free one): a
+/// word is looked up with the hash the word counter already has, in a probe
+/// or two, and compared as text only when a hash matches.
+struct StopTable {
+    slots: Vec<Option<(u64, &'static str)>>,
+    shift: u32,
+}
+
+impl StopTable {
+    fn get() -> &'static StopTable {
+        static TABLE: OnceLock<StopTable> = OnceLock::new();
+        TABLE.get_or_init(|| {
+            let size = (STOP_WORDS.len() * 4).next_power_of_two();
+            let mut t = StopTable {
+                slots: vec![None; size],
+                shift: 64 - size.trailing_zeros(),
+            };
+            for w in STOP_WORDS {
+                let h = fast_hash(w.as_bytes());
+                let mut i = t.slot(h);
+                while t.slots[i].is_some() {
+                    i = (i + 1) & (size - 1);
+                }
+                t.slots[i] = Some((h, w));
+            }
+            t
+        })
+    }
+
+    fn slot(&self, hash: u64) -> usize {
+        (hash >> self.shift) as usize
+    }
+
+    fn contains(&self, word: &str, hash: u64) -> bool {
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(hash);
+        while let Some((h, w)) = self.slots[i] {
+            if h == hash && w == word {
+                return true;
+            }
+            i = (i + 1) & mask;
+        }
+        false
+    }
 }
 
 /// Whether `word` (normalized) is worth listing as a term: not a stop word,
 /// not a number, at least two characters.
 pub fn is_term(word: &str) -> bool {
+    is_term_hashed(word, fast_hash(word.as_bytes()))
+}
+
+/// [`is_term`] for a word whose [`fast_hash`] is known (the word counter
+/// has it): it runs for every distinct word of every page.
+pub fn is_term_hashed(word: &str, hash: u64) -> bool {
     let mut chars = word.chars();
     let (Some(first), Some(_)) = (chars.next(), chars.next()) else {
         return false;
@@ -578,7 +625,7 @@ pub fn is_term(word: &str) -> bool {
     if first.is_ascii_digit() && word.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return false;
     }
-    !stop_words().contains(word)
+    !StopTable::get().contains(word, hash)
 }
 
 #[cfg(test)]
