@@ -9,7 +9,7 @@ use crate::clock::{Clock, StageTimer, When};
 use crate::config::SiteConfig;
 use crate::content::{self, Document};
 use crate::diagnostic::{has_errors, sort, Diagnostic, Error, Result};
-use crate::markdown::{self, RenderOptions};
+use crate::markdown::{self, Bodies, RenderOptions};
 use crate::output::{self, DirSink, Manifest, Progress, Staging};
 use crate::site::{Page, Routes, Site};
 use crate::theme::Theme;
@@ -31,8 +31,8 @@ pub struct BuildOptions {
     pub preview: bool,
     /// The build's "now".
     pub clock: Clock,
-    /// Keep whole plain texts in the model (audits need them).
-    pub keep_text: bool,
+    /// What the model keeps of each body (HTML, whole text, or both).
+    pub bodies: Bodies,
     /// Overrides site.yaml's `base_url`.
     pub base_url: Option<String>,
 }
@@ -46,7 +46,7 @@ impl BuildOptions {
             root,
             preview: false,
             clock: Clock::system(),
-            keep_text: false,
+            bodies: Bodies::Html,
             base_url: None,
         }
     }
@@ -119,7 +119,7 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded> {
         routes: &routes,
         roles: &roles,
         git_dates: &git_dates,
-        keep_text: opts.keep_text,
+        bodies: opts.bodies,
         theme: theme.as_ref(),
     };
     let (pages, mut d) = render_pages(docs, &inputs);
@@ -146,8 +146,8 @@ pub struct PageInputs<'a> {
     pub roles: &'a Roles,
     /// Last commit dates.
     pub git_dates: &'a HashMap<PathBuf, jiff::Timestamp>,
-    /// Keep whole plain texts.
-    pub keep_text: bool,
+    /// What to keep of each body.
+    pub bodies: Bodies,
     /// The theme, which renders shortcodes (none: left as placeholders).
     pub theme: Option<&'a Theme>,
 }
@@ -176,7 +176,7 @@ pub fn render_page(mut doc: Document, i: usize, inputs: &PageInputs) -> (Option<
         routes,
         roles,
         git_dates,
-        keep_text,
+        bodies,
         theme,
     } = *inputs;
     let visibility = routes.visibility[i];
@@ -189,7 +189,7 @@ pub fn render_page(mut doc: Document, i: usize, inputs: &PageInputs) -> (Option<
         path: &doc.path,
         body_line: doc.body_line,
         allow_raw_html: roles.role_can(&doc.role, Permission::RawHtml),
-        keep_text,
+        bodies,
         resolve: &resolve,
     };
     let (mut rendered, mut diags) = markdown::render(&body, &opts);

@@ -64,12 +64,18 @@ pub fn count_terms(norm: &str) -> (usize, Vec<(u32, u32, u32)>) {
         words += 1;
         table.add(norm, s, e);
     });
-    let terms = table
-        .seen
-        .into_iter()
-        .filter(|w| text::is_term_hashed(&norm[w.start as usize..w.end as usize], w.hash))
-        .map(|w| (w.start, w.end, w.count))
-        .collect();
+    // Kept for the whole audit, one list per page: room for every word
+    // once, then trimmed, where a growing list would leave up to half of it
+    // unused.
+    let mut terms = Vec::with_capacity(table.seen.len());
+    terms.extend(
+        table
+            .seen
+            .iter()
+            .filter(|w| text::is_term_hashed(&norm[w.start as usize..w.end as usize], w.hash))
+            .map(|w| (w.start, w.end, w.count)),
+    );
+    terms.shrink_to_fit();
     (words, terms)
 }
 

@@ -89,7 +89,7 @@ pub struct Input {
 /// Content errors that stop a build stop the audit too (as diagnostics).
 pub fn load(opts: &BuildOptions) -> Result<Input> {
     let mut opts = opts.clone();
-    opts.keep_text = true;
+    opts.bodies = crate::markdown::Bodies::Text;
     let Loaded {
         site, mut diags, theme, ..
     } = build::load(&opts)?;
@@ -162,6 +162,8 @@ pub fn audit(site: &Site, theme: &Theme, root: &Path, settings: &Settings) -> Re
             let facts = page::check(&ctx, id, &mut s);
             let mut found = s.findings;
             report::sort(&mut found);
+            // Held until every page is checked: without the growth slack.
+            found.shrink_to_fit();
             let terms = corpus.page_terms(&texts[id], cfg.terms);
             (page_report(site, id, &texts[id], &index, facts, &found, terms), found)
         })

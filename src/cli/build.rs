@@ -98,7 +98,7 @@ impl BuildArgs {
         let result = match &self.report {
             None => build::build(&opts, &progress),
             Some(dir) => {
-                opts.keep_text = true;
+                opts.bodies = crate::markdown::Bodies::HtmlAndText;
                 let root = opts.root.clone();
                 build::build_then(&opts, &progress, &mut |site, theme| {
                     let c = crate::audit::write_reports(site, theme, &root, dir)?;

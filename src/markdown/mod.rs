@@ -28,11 +28,35 @@ pub struct RenderOptions<'a> {
     pub body_line: usize,
     /// Whether raw HTML survives (the author's role has `raw_html`).
     pub allow_raw_html: bool,
-    /// Keep the whole plain text (audits need it); otherwise only an excerpt
-    /// is kept, which is what search and summaries use, to save memory.
-    pub keep_text: bool,
+    /// What to keep of the body.
+    pub bodies: Bodies,
     /// Maps an `@/` path (`jokes/x.md`) to where it points.
     pub resolve: &'a (dyn Fn(&str) -> Target + Sync),
+}
+
+/// What the Markdown stage keeps of each body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bodies {
+    /// HTML, and a plain-text excerpt (what search and summaries use): a
+    /// build. The whole text would only cost memory.
+    Html,
+    /// HTML and the whole plain text: a build that is audited as well.
+    HtmlAndText,
+    /// The whole plain text, no HTML: an audit, which checks text, headings,
+    /// links and images, never a body's HTML (its theme check measures what
+    /// templates add around the content, which content-free sample pages
+    /// show as well).
+    Text,
+}
+
+impl Bodies {
+    fn html(self) -> bool {
+        self != Bodies::Text
+    }
+
+    fn whole_text(self) -> bool {
+        self != Bodies::Html
+    }
 }
 
 /// What an `@/` link points at.
@@ -152,7 +176,10 @@ fn render_plain(body: &str, opts: &RenderOptions) -> (Rendered, Vec<Diagnostic>)
     // Sized once from the source, instead of growing (and copying) as
     // they fill: HTML runs a little longer than its Markdown, text shorter.
     let out = Rendered {
-        html: String::with_capacity(body.len() + body.len() / 4),
+        html: match opts.bodies.html() {
+            true => String::with_capacity(body.len() + body.len() / 4),
+            false => String::new(),
+        },
         plain_text: String::with_capacity(body.len()),
         ..Rendered::default()
     };
@@ -171,10 +198,12 @@ fn render_plain(body: &str, opts: &RenderOptions) -> (Rendered, Vec<Diagnostic>)
     let mut events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, flags).into_offset_iter().collect();
     let summary_end = r.transform(&mut events);
     let events: Vec<Event> = events.into_iter().map(|(e, _)| e).collect();
-    pulldown_cmark::html::push_html(&mut r.out.html, events.iter().cloned());
-    pulldown_cmark::html::push_html(&mut r.out.summary_html, events[..summary_end].iter().cloned());
+    if opts.bodies.html() {
+        pulldown_cmark::html::push_html(&mut r.out.html, events.iter().cloned());
+        pulldown_cmark::html::push_html(&mut r.out.summary_html, events[..summary_end].iter().cloned());
+    }
     r.out.word_count = count_words(&r.out.plain_text);
-    if !opts.keep_text {
+    if !opts.bodies.whole_text() {
         if let Some((i, _)) = r.out.plain_text.char_indices().nth(EXCERPT_CHARS) {
             r.out.plain_text.truncate(i);
             r.out.plain_text.shrink_to_fit();

@@ -16,7 +16,7 @@ fn run(body: &str, raw: bool) -> (Rendered, Vec<Diagnostic>) {
         path: Path::new("content/jokes/x.md"),
         body_line: 10,
         allow_raw_html: raw,
-        keep_text: true,
+        bodies: Bodies::HtmlAndText,
         resolve: &resolve,
     };
     render(body, &opts)

@@ -401,7 +401,7 @@ impl Engine {
             routes,
             roles,
             git_dates: &self.git_dates,
-            keep_text: false,
+            bodies: crate::markdown::Bodies::Html,
             theme: self.theme.as_ref(),
         };
         let entries = &self.entries;

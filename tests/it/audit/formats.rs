@@ -157,6 +157,30 @@ fn build_report_writes_every_format_from_the_same_model() {
     assert!(text.contains("warning[AUD101]"));
 }
 
+/// A standalone audit renders no body HTML (nothing it checks reads it),
+/// while `build --report` audits the built model, HTML and all. The theme
+/// check must come out the same either way, also when bodies carry their
+/// own `<h1>` and ids that the sample pages (item and listings) show.
+#[test]
+fn audit_without_body_html_agrees_with_build_report() {
+    let s = good_site();
+    goose(&s, keep, |b| format!("# A goose heading in the body {{#goose-top}}\n\n{b}"));
+    let run = s.build(&["--report", "reports"]);
+    assert!(run.stderr.contains("audit reports in reports:"), "{}", run.stderr);
+    let from_build: Value =
+        serde_json::from_str(&std::fs::read_to_string(s.root().join("reports/audit.json")).unwrap()).unwrap();
+    let (_, from_audit) = audit_json(&s, &[]);
+    assert_eq!(from_build, from_audit, "build --report and audit agree");
+    let rules: Vec<&str> = from_audit["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"AUD111"), "the body's h1 is a second h1 on its page: {rules:?}");
+    assert!(!rules.contains(&"AUD210"), "the theme is not blamed for the body's h1: {rules:?}");
+}
+
 #[test]
 fn build_report_fails_the_build_on_bad_audit_settings() {
     let s = good_site();
