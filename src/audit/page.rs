@@ -12,7 +12,7 @@
 
 use super::config::{num, AuditConfig, Engine};
 use super::index::{ranks, Href, PageText, SiteIndex, Target};
-use super::report::{round, FindingSink};
+use super::report::{path_text, round, FindingSink, Place};
 use super::templates::TemplateFacts;
 use super::text::{normalize, one_sentence_has_all, Phrase};
 use super::width;
@@ -100,6 +100,10 @@ pub fn check(ctx: &Ctx, id: PageId, sink: &mut FindingSink) -> Facts {
         page,
         text,
         at: At { page },
+        place: Place {
+            path: path_text(&page.doc.path).into(),
+            url: Some(page.url.as_str().into()),
+        },
         sink,
     };
     if ranks(ctx.site, id) {
@@ -123,6 +127,8 @@ pub(super) struct Checker<'a, 'c, 's> {
     pub(super) page: &'a Page,
     pub(super) text: &'a PageText,
     pub(super) at: At<'a>,
+    /// The page's file and URL, shared by its findings.
+    place: Place,
     sink: &'s mut FindingSink<'c>,
 }
 
@@ -135,8 +141,7 @@ impl Checker<'_, '_, '_> {
         message: String,
         help: impl Into<Cow<'static, str>>,
     ) {
-        let (path, url) = (&self.page.doc.path, Some(self.page.url.as_str()));
-        self.sink.add(code, path, pos, url, message, help);
+        self.sink.add_at(code, &self.place, pos, message, help);
     }
 
     /// AUD101 to AUD107: the focus keyword.

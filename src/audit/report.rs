@@ -15,6 +15,7 @@ use crate::content::Kind;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The version of the JSON schema. Bumped only by incompatible changes.
 pub const SCHEMA: &str = "punchline-audit/1";
@@ -42,8 +43,25 @@ impl<'c> FindingSink<'c> {
         &mut self,
         code: &'static str,
         path: &Path,
-        (line, col): (usize, usize),
+        pos: (usize, usize),
         url: Option<&str>,
+        message: String,
+        help: impl Into<Cow<'static, str>>,
+    ) {
+        let place = Place {
+            path: path_text(path).into(),
+            url: url.map(Arc::from),
+        };
+        self.add_at(code, &place, pos, message, help);
+    }
+
+    /// Adds a finding at `place`, line and column `pos`: a page's findings
+    /// share its path and URL instead of copying them into each.
+    pub fn add_at(
+        &mut self,
+        code: &'static str,
+        place: &Place,
+        (line, col): (usize, usize),
         message: String,
         help: impl Into<Cow<'static, str>>,
     ) {
@@ -54,14 +72,23 @@ impl<'c> FindingSink<'c> {
             rule: rule.code,
             name: rule.name,
             level,
-            path: path_text(path),
+            path: place.path.clone(),
             line,
             col,
-            url: url.map(str::to_string),
+            url: place.url.clone(),
             message,
             help: (!help.is_empty()).then_some(help),
         });
     }
+}
+
+/// Where findings are: a file and, for a page, its URL.
+#[derive(Debug, Clone)]
+pub struct Place {
+    /// The file, as [`path_text`] writes it.
+    pub path: Arc<str>,
+    /// The page's site path.
+    pub url: Option<Arc<str>>,
 }
 
 /// A path as the report shows it: `/`-separated on every system.

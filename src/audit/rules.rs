@@ -10,6 +10,7 @@
 use serde::Serialize;
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 /// How much a finding matters. Ordered: notice < warning < error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -310,14 +311,15 @@ pub struct Finding {
     pub name: &'static str,
     /// Its level (the rule's default or the site's choice).
     pub level: Level,
-    /// The file to edit, relative to the site root.
-    pub path: String,
+    /// The file to edit, relative to the site root (shared by a page's
+    /// findings: a large site has a hundred thousand of them).
+    pub path: Arc<str>,
     /// 1-based line; 0 when the finding concerns the whole file.
     pub line: usize,
     /// 1-based column; 0 when unknown.
     pub col: usize,
     /// The page's site path, when the finding is about one page.
-    pub url: Option<String>,
+    pub url: Option<Arc<str>>,
     /// What is wrong.
     pub message: String,
     /// What to do about it.

@@ -382,7 +382,7 @@ fn findings_table(r: &Report, h: &mut String) {
         let at = if f.line > 0 {
             format!("{}:{}", f.path, f.line)
         } else {
-            f.path.clone()
+            f.path.to_string()
         };
         let help = f
             .help

@@ -60,7 +60,7 @@ impl Formatter for Text {
             .map(|p| (p.path.as_str(), (p.url.as_str(), p.score)))
             .collect();
         for group in report.findings.chunk_by(|a, b| a.path == b.path) {
-            let path = group[0].path.as_str();
+            let path: &str = &group[0].path;
             let head = match scores.get(path) {
                 Some((url, score)) => format!("{path} ({url}) score {score}/100"),
                 None => path.to_string(),

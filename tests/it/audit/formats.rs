@@ -164,7 +164,9 @@ fn build_report_writes_every_format_from_the_same_model() {
 #[test]
 fn audit_without_body_html_agrees_with_build_report() {
     let s = good_site();
-    goose(&s, keep, |b| format!("# A goose heading in the body {{#goose-top}}\n\n{b}"));
+    goose(&s, keep, |b| {
+        format!("# A goose heading in the body {{#goose-top}}\n\n{b}")
+    });
     let run = s.build(&["--report", "reports"]);
     assert!(run.stderr.contains("audit reports in reports:"), "{}", run.stderr);
     let from_build: Value =
@@ -177,8 +179,14 @@ fn audit_without_body_html_agrees_with_build_report() {
         .iter()
         .map(|f| f["rule"].as_str().unwrap())
         .collect();
-    assert!(rules.contains(&"AUD111"), "the body's h1 is a second h1 on its page: {rules:?}");
-    assert!(!rules.contains(&"AUD210"), "the theme is not blamed for the body's h1: {rules:?}");
+    assert!(
+        rules.contains(&"AUD111"),
+        "the body's h1 is a second h1 on its page: {rules:?}"
+    );
+    assert!(
+        !rules.contains(&"AUD210"),
+        "the theme is not blamed for the body's h1: {rules:?}"
+    );
 }
 
 #[test]
