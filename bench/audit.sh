@@ -7,9 +7,8 @@
 #
 # N jokes (default 10000) and N/10 bulletins; RUNS timed runs (default 5).
 # Each command runs as a cold process: one untimed warm-up, then RUNS timed
-# runs, alternating audit and build; printed are the median (min-max) of
-# wall time, CPU (user+sys) and peak RSS from GNU time, and the audit's
-# share of the build's wall time. The audit writes its JSON report to
+# runs; printed are the median (min-max) of wall time, CPU (user+sys) and
+# peak RSS from GNU time, and the audit's share of the build's wall time. The audit writes its JSON report to
 # /dev/null; the build writes into a fresh folder, deleted inside the timed
 # command.
 set -euo pipefail
@@ -42,9 +41,13 @@ fi
 
 OUT=$WORK/out-$N
 LOG=$(mktemp)
+# All audits first, then all builds: an audit run right after a build would
+# share the two cores with the writeback of the build's output.
 for i in $(seq 0 "$RUNS"); do # run 0 is the warm-up
     /usr/bin/time -f '%e %U %S %M' -o "$LOG.audit.$i" \
         "$BIN" -C "$CORPUS" audit --now "$NOW" --format json -o /dev/null >/dev/null 2>&1 || true
+done
+for i in $(seq 0 "$RUNS"); do
     /usr/bin/time -f '%e %U %S %M' -o "$LOG.build.$i" \
         sh -c "rm -rf '$OUT' && exec '$BIN' -C '$CORPUS' build --now '$NOW' -o '$OUT' --format json" >/dev/null 2>&1
 done
