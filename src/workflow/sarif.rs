@@ -46,18 +46,7 @@ pub fn log(diags: &[Diagnostic], violations: &[Violation], prefix: &str) -> Valu
         .into_iter()
         .map(|(id, about)| json!({"id": id, "shortDescription": {"text": about}}))
         .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "punchline",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules,
-            }},
-            "results": results,
-        }],
-    })
+    crate::diagnostic::sarif_log(rules, results)
 }
 
 fn result(rule: &str, level: &str, text: &str, path: &str, line: usize, col: usize, print: Option<String>) -> Value {

@@ -53,19 +53,9 @@ fn skeleton(report: &Report) -> Value {
             })
         })
         .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": report.generator.name,
-                "version": report.generator.version,
-                "rules": rules,
-            }},
-            "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the site root"}}},
-            "results": [],
-        }],
-    })
+    let mut log = crate::diagnostic::sarif_log(rules, Vec::new());
+    log["runs"][0]["originalUriBaseIds"] = json!({"%SRCROOT%": {"description": {"text": "the site root"}}});
+    log
 }
 
 /// One finding as a SARIF result.
