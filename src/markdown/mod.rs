@@ -176,9 +176,10 @@ fn render_plain(body: &str, opts: &RenderOptions) -> (Rendered, Vec<Diagnostic>)
     // Sized once from the source, instead of growing (and copying) as
     // they fill: HTML runs a little longer than its Markdown, text shorter.
     let out = Rendered {
-        html: match opts.bodies.html() {
-            true => String::with_capacity(body.len() + body.len() / 4),
-            false => String::new(),
+        html: if opts.bodies.html() {
+            String::with_capacity(body.len() + body.len() / 4)
+        } else {
+            String::new()
         },
         plain_text: String::with_capacity(body.len()),
         ..Rendered::default()
