@@ -150,16 +150,22 @@ pub fn write_site(
     }
     let base = theme.base_context(&SiteView::new(site))?;
     let done = AtomicUsize::new(0);
-    let results: Vec<std::result::Result<(String, FileRecord), Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| {
-            let html = jobs::render(site, theme, &base, job)?;
-            let path = job.output_path(site);
-            sink.write(&path, html.as_bytes()).map_err(|e| write_error(&path, e))?;
-            progress.tick(done.fetch_add(1, Ordering::Relaxed) + 1, jobs.len());
-            Ok((path, record(html.as_bytes())))
-        })
-        .collect();
+    // Feeds, sitemap and search index need the model only, not the pages:
+    // they are computed beside the page rendering instead of after it.
+    let (results, (generated, warnings)) = rayon::join(
+        || {
+            jobs.par_iter()
+                .map(|job| {
+                    let html = jobs::render(site, theme, &base, job)?;
+                    let path = job.output_path(site);
+                    sink.write(&path, html.as_bytes()).map_err(|e| write_error(&path, e))?;
+                    progress.tick(done.fetch_add(1, Ordering::Relaxed) + 1, jobs.len());
+                    Ok((path, record(html.as_bytes())))
+                })
+                .collect::<Vec<std::result::Result<(String, FileRecord), Diagnostic>>>()
+        },
+        || site_wide(site, &jobs),
+    );
     let mut files = BTreeMap::new();
     let mut diags = Vec::new();
     for r in results {
@@ -180,17 +186,8 @@ pub fn write_site(
         files.insert(path, record(bytes));
         Ok(())
     };
-    for (path, xml) in feeds::all(site) {
-        put(path, xml.as_bytes())?;
-    }
-    let mut warnings = Vec::new();
-    let entries = sitemap::entries(site, &jobs, &mut warnings);
-    for (path, xml) in sitemap::files(&site.config, &entries) {
-        put(path, &xml)?;
-    }
-    put("robots.txt".into(), sitemap::robots(site).as_bytes())?;
-    if site.config.search {
-        put("search-index.json".into(), &search::index(site))?;
+    for (path, bytes) in generated {
+        put(path, &bytes)?;
     }
     for file in theme.statics.values() {
         put(file.output.clone(), &file.bytes)?;
@@ -209,6 +206,23 @@ pub fn write_site(
         pages_rendered,
         warnings,
     })
+}
+
+/// The files made from the whole model, in the order they are written:
+/// feeds, sitemap (with its warnings), robots.txt, the search index.
+fn site_wide(site: &Site, jobs: &[Job]) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
+    let mut out: Vec<(String, Vec<u8>)> = feeds::all(site)
+        .into_iter()
+        .map(|(path, xml)| (path, xml.into_bytes()))
+        .collect();
+    let mut warnings = Vec::new();
+    let entries = sitemap::entries(site, jobs, &mut warnings);
+    out.extend(sitemap::files(&site.config, &entries));
+    out.push(("robots.txt".into(), sitemap::robots(site).into_bytes()));
+    if site.config.search {
+        out.push(("search-index.json".into(), search::index(site)));
+    }
+    (out, warnings)
 }
 
 /// Writes the manifest into the sink (last, after every file it lists).
