@@ -7,6 +7,9 @@
 #                                             that writes one corpus in punchline, Hugo and
 #                                             Zola layouts
 #   ... --hugo                                also time Hugo on the Hugo layout of that corpus
+#   ... --floor                               also time the file system alone: delete the
+#                                             previous copy, then copy punchline's finished
+#                                             site (no rendering), two copiers in parallel
 #
 # BENCH_WORK (default /tmp/punchline-bench) holds corpora and outputs; point
 # it at a tmpfs (/dev/shm/...) to take the disk out of the measurement.
@@ -19,11 +22,13 @@ N=${1:?usage: bench/build.sh N [RUNS] [--shared DIR] [--hugo]}
 RUNS=${2:-5}
 SHARED=""
 HUGO=0
+FLOOR=0
 shift $(($# >= 2 ? 2 : 1))
 while [ $# -gt 0 ]; do
     case $1 in
     --shared) SHARED=$2; shift 2 ;;
     --hugo) HUGO=1; shift ;;
+    --floor) FLOOR=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -49,10 +54,24 @@ fi
 
 cases=(punchline)
 [ "$HUGO" = 1 ] && cases+=(hugo)
+if [ "$FLOOR" = 1 ]; then
+    # The floor: what writing this very site costs the file system, with no
+    # generator at all. The source is one untimed build; the timed command
+    # deletes the previous copy (as every case does) and copies the source
+    # with two cp processes, one per core, splitting it by second-level
+    # entry (a joke's folder, a tag's folder, ...).
+    cases+=(floor)
+    FSRC=$WORK/floor-source
+    rm -rf "$FSRC"
+    "$BIN" -C "$CORPUS" build --now 2026-11-25T12:00:00Z -o "$FSRC" >/dev/null 2>&1
+    (cd "$FSRC" && find . -mindepth 1 -maxdepth 1 -type d >"$WORK/floor-dirs" \
+        && { find . -mindepth 1 -maxdepth 1 -type f; find . -mindepth 2 -maxdepth 2; } >"$WORK/floor-list")
+fi
 command_for() { # command_for CASE -> the timed shell command
     case $1 in
     punchline) echo "rm -rf '$WORK/out-punchline' && exec '$BIN' -C '$CORPUS' build --now 2026-11-25T12:00:00Z -o '$WORK/out-punchline' --format json" ;;
     hugo) echo "rm -rf '$WORK/out-hugo' && exec hugo -s '$HCORPUS' -d '$WORK/out-hugo' --quiet" ;;
+    floor) echo "rm -rf '$WORK/out-floor' && mkdir '$WORK/out-floor' && (cd '$WORK/out-floor' && xargs -a '$WORK/floor-dirs' mkdir) && cd '$FSRC' && exec xargs -a '$WORK/floor-list' -P 2 -n 500 cp -r --parents -t '$WORK/out-floor'" ;;
     esac
 }
 LOG=$(mktemp)

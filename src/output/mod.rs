@@ -151,8 +151,9 @@ pub fn write_site(
     let base = theme.base_context(&SiteView::new(site))?;
     let done = AtomicUsize::new(0);
     // Feeds, sitemap and search index need the model only, not the pages:
-    // they are computed beside the page rendering instead of after it.
-    let (results, (generated, warnings)) = rayon::join(
+    // they are made and written beside the page rendering, not after it.
+    // Their paths never end in .html, so they cannot collide with a page.
+    let (results, site_wide) = rayon::join(
         || {
             jobs.par_iter()
                 .map(|job| {
@@ -164,7 +165,7 @@ pub fn write_site(
                 })
                 .collect::<Vec<std::result::Result<(String, FileRecord), Diagnostic>>>()
         },
-        || site_wide(site, &jobs),
+        || write_site_wide(site, &jobs, sink),
     );
     let mut files = BTreeMap::new();
     let mut diags = Vec::new();
@@ -180,15 +181,14 @@ pub fn write_site(
         return Err(Error::Diagnostics(dedupe(diags)));
     }
     let pages_rendered = files.len();
+    let (generated, warnings) = site_wide?;
+    files.extend(generated);
     let mut put = |path: String, bytes: &[u8]| -> Result<()> {
         sink.write(&path, bytes)
             .map_err(|e| Error::Diagnostics(vec![write_error(&path, e)]))?;
         files.insert(path, record(bytes));
         Ok(())
     };
-    for (path, bytes) in generated {
-        put(path, &bytes)?;
-    }
     for file in theme.statics.values() {
         put(file.output.clone(), &file.bytes)?;
     }
@@ -208,21 +208,33 @@ pub fn write_site(
     })
 }
 
-/// The files made from the whole model, in the order they are written:
-/// feeds, sitemap (with its warnings), robots.txt, the search index.
-fn site_wide(site: &Site, jobs: &[Job]) -> (Vec<(String, Vec<u8>)>, Vec<Diagnostic>) {
-    let mut out: Vec<(String, Vec<u8>)> = feeds::all(site)
-        .into_iter()
-        .map(|(path, xml)| (path, xml.into_bytes()))
-        .collect();
+/// Files written, with what the manifest records of each.
+type Records = Vec<(String, FileRecord)>;
+
+/// Makes and writes the files that come from the whole model: feeds,
+/// sitemap (with its warnings), robots.txt and the search index. Each is
+/// dropped once written, so they are never all in memory at once.
+fn write_site_wide(site: &Site, jobs: &[Job], sink: &dyn Sink) -> Result<(Records, Vec<Diagnostic>)> {
+    let mut written = Vec::new();
+    let mut put = |path: String, bytes: &[u8]| -> Result<()> {
+        sink.write(&path, bytes)
+            .map_err(|e| Error::Diagnostics(vec![write_error(&path, e)]))?;
+        written.push((path, record(bytes)));
+        Ok(())
+    };
+    for (path, xml) in feeds::all(site) {
+        put(path, xml.as_bytes())?;
+    }
     let mut warnings = Vec::new();
     let entries = sitemap::entries(site, jobs, &mut warnings);
-    out.extend(sitemap::files(&site.config, &entries));
-    out.push(("robots.txt".into(), sitemap::robots(site).into_bytes()));
-    if site.config.search {
-        out.push(("search-index.json".into(), search::index(site)));
+    for (path, xml) in sitemap::files(&site.config, &entries) {
+        put(path, &xml)?;
     }
-    (out, warnings)
+    put("robots.txt".into(), sitemap::robots(site).as_bytes())?;
+    if site.config.search {
+        put("search-index.json".into(), &search::index(site))?;
+    }
+    Ok((written, warnings))
 }
 
 /// Writes the manifest into the sink (last, after every file it lists).
