@@ -159,6 +159,7 @@ pub fn check_templates(site: &Site, theme: &Theme, jobs: &[Job]) -> Vec<Diagnost
 pub fn render(site: &Site, theme: &Theme, base: &tera::Context, job: &Job) -> Result<String, Diagnostic> {
     let mut ctx = base.clone();
     let head = fill(site, job, &mut ctx);
+    ctx.insert("nav", &views::nav(site, &head.canonical));
     ctx.insert("head", &head);
     theme.render(job.template(site), &ctx, &job.url(site))
 }

@@ -165,6 +165,39 @@ fn home_shows_latest_jokes_and_every_page_the_headlines() {
 }
 
 #[test]
+fn the_menu_marks_the_page_it_leads_to() {
+    let s = Site::new();
+    s.write(
+        "site.yaml",
+        "title: Test Jokes\nbase_url: https://jokes.test\nmenu:\n  - {name: Jokes, url: /jokes/}\n  - {name: About, url: 'https://jokes.test/about/'}\n  - {name: Elsewhere, url: 'https://example.org/'}\n",
+    )
+    .joke("first", "")
+    .item("pages/about.md", "title: About\nstatus: published\n", "About us.\n");
+    s.build(&[]).ok();
+    let current = |page: &str| -> Vec<String> {
+        s.out(page)
+            .lines()
+            .filter(|l| l.contains(r#"aria-current="page""#) && !l.contains("vh"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(
+        current("jokes/index.html"),
+        [r#"<li><a href="/jokes/" aria-current="page">Jokes</a></li>"#],
+        "a site-relative menu link"
+    );
+    assert_eq!(
+        current("about/index.html"),
+        [r#"<li><a href="https://jokes.test/about/" aria-current="page">About</a></li>"#],
+        "a menu link written in full"
+    );
+    assert!(current("jokes/first/index.html").is_empty(), "a joke is no menu entry");
+    assert!(s
+        .out("jokes/first/index.html")
+        .contains(r#"<a href="https://example.org/">Elsewhere</a>"#));
+}
+
+#[test]
 fn seo_fields_reach_the_head() {
     let s = Site::new();
     s.joke(
