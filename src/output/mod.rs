@@ -156,13 +156,16 @@ pub fn write_site(
     let (results, site_wide) = rayon::join(
         || {
             jobs.par_iter()
-                .map(|job| {
-                    let html = jobs::render(site, theme, &base, job)?;
-                    let path = job.output_path(site);
-                    sink.write(&path, html.as_bytes()).map_err(|e| write_error(&path, e))?;
-                    progress.tick(done.fetch_add(1, Ordering::Relaxed) + 1, jobs.len());
-                    Ok((path, record(html.as_bytes())))
-                })
+                .map_init(
+                    || base.clone(),
+                    |ctx, job| {
+                        let html = jobs::render_in(site, theme, ctx, job)?;
+                        let path = job.output_path(site);
+                        sink.write(&path, html.as_bytes()).map_err(|e| write_error(&path, e))?;
+                        progress.tick(done.fetch_add(1, Ordering::Relaxed) + 1, jobs.len());
+                        Ok((path, record(html.as_bytes())))
+                    },
+                )
                 .collect::<Vec<std::result::Result<(String, FileRecord), Diagnostic>>>()
         },
         || write_site_wide(site, &jobs, sink),

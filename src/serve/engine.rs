@@ -518,14 +518,19 @@ impl Engine {
         let (old_keys, old_files) = (&self.keys, &self.files);
         let results: Vec<Out> = keyed
             .par_iter()
-            .map(|(job, path, key)| match (old_keys.get(path), old_files.get(path)) {
-                (Some(k), Some(bytes)) if k == key => Ok((path.clone(), bytes.clone(), false)),
-                _ => Ok((
-                    path.clone(),
-                    Arc::new(output::jobs::render(site, theme, &base, job)?.into_bytes()),
-                    true,
-                )),
-            })
+            .map_init(
+                // Copied only by a worker that renders something: after an
+                // edit, most workers render nothing.
+                || None,
+                |ctx: &mut Option<tera::Context>, (job, path, key)| match (old_keys.get(path), old_files.get(path)) {
+                    (Some(k), Some(bytes)) if k == key => Ok((path.clone(), bytes.clone(), false)),
+                    _ => {
+                        let ctx = ctx.get_or_insert_with(|| base.clone());
+                        let html = output::jobs::render_in(site, theme, ctx, job)?;
+                        Ok((path.clone(), Arc::new(html.into_bytes()), true))
+                    }
+                },
+            )
             .collect();
         let mut files = Files::with_capacity_and_hasher(results.len() + 64, Default::default());
         let mut errors = Vec::new();

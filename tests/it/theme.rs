@@ -304,3 +304,52 @@ fn theme_new_and_theme_check() {
         "a standalone copy of the default theme"
     );
 }
+
+#[test]
+fn no_page_sees_the_variables_of_another() {
+    // Workers keep one context for all the pages they render; what a page
+    // adds must be gone before the next one. A partial on every page
+    // reports which of the page-specific variables it can see.
+    let s = Site::new();
+    for i in 0..12 {
+        s.joke(&format!("j{i:02}"), "tags: [a, b]\ncategory: c\n");
+    }
+    s.write("site.yaml", "title: T\ntheme: probe\npaginate_by: 2\n")
+        .write("themes/probe/theme.yaml", "extends: default\n")
+        .write(
+            "themes/probe/templates/partials/search.html",
+            "{% if page is defined %}[sees page]{% endif %}\
+             {% if paginator is defined %}[sees paginator]{% endif %}\
+             {% if latest_jokes is defined %}[sees latest_jokes]{% endif %}\
+             {% if term is defined %}[sees term]{% endif %}\
+             {% if terms is defined %}[sees terms]{% endif %}\
+             {% if section is defined %}[sees section]{% endif %}\
+             {% if taxonomy is defined %}[sees taxonomy]{% endif %}",
+        );
+    s.build(&[]).ok();
+    let sees = |page: &str| -> Vec<String> {
+        let html = s.out(page);
+        html.split("[sees ")
+            .skip(1)
+            .map(|r| r.split(']').next().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(sees("index.html"), ["latest_jokes"]);
+    assert!(sees("404.html").is_empty(), "{:?}", sees("404.html"));
+    let outputs = s.outputs();
+    for page in outputs
+        .iter()
+        .filter(|p| p.ends_with(".html") && *p != "index.html" && *p != "404.html")
+    {
+        let expected: &[&str] = if page.starts_with("jokes/j") {
+            &["page"]
+        } else if page.starts_with("jokes/") || page.starts_with("bulletins/") {
+            &["paginator", "section"]
+        } else if page == "tags/index.html" || page == "categories/index.html" {
+            &["terms", "taxonomy"]
+        } else {
+            &["paginator", "term", "taxonomy"]
+        };
+        assert_eq!(sees(page), expected, "{page}");
+    }
+}
