@@ -187,9 +187,8 @@ pub fn write_site(
     let (generated, warnings) = site_wide?;
     files.extend(generated);
     let mut put = |path: String, bytes: &[u8]| -> Result<()> {
-        sink.write(&path, bytes)
-            .map_err(|e| Error::Diagnostics(vec![write_error(&path, e)]))?;
-        files.insert(path, record(bytes));
+        let (path, rec) = write_file(sink, path, bytes)?;
+        files.insert(path, rec);
         Ok(())
     };
     for file in theme.statics.values() {
@@ -219,25 +218,27 @@ type Records = Vec<(String, FileRecord)>;
 /// dropped once written, so they are never all in memory at once.
 fn write_site_wide(site: &Site, jobs: &[Job], sink: &dyn Sink) -> Result<(Records, Vec<Diagnostic>)> {
     let mut written = Vec::new();
-    let mut put = |path: String, bytes: &[u8]| -> Result<()> {
-        sink.write(&path, bytes)
-            .map_err(|e| Error::Diagnostics(vec![write_error(&path, e)]))?;
-        written.push((path, record(bytes)));
-        Ok(())
-    };
     for (path, xml) in feeds::all(site) {
-        put(path, xml.as_bytes())?;
+        written.push(write_file(sink, path, xml.as_bytes())?);
     }
     let mut warnings = Vec::new();
     let entries = sitemap::entries(site, jobs, &mut warnings);
     for (path, xml) in sitemap::files(&site.config, &entries) {
-        put(path, &xml)?;
+        written.push(write_file(sink, path, &xml)?);
     }
-    put("robots.txt".into(), sitemap::robots(site).as_bytes())?;
+    written.push(write_file(sink, "robots.txt".into(), sitemap::robots(site).as_bytes())?);
     if site.config.search {
-        put("search-index.json".into(), &search::index(site))?;
+        written.push(write_file(sink, "search-index.json".into(), &search::index(site))?);
     }
     Ok((written, warnings))
+}
+
+/// Writes one file into the sink; returns its path and what the manifest
+/// records of it.
+fn write_file(sink: &dyn Sink, path: String, bytes: &[u8]) -> Result<(String, FileRecord)> {
+    sink.write(&path, bytes)
+        .map_err(|e| Error::Diagnostics(vec![write_error(&path, e)]))?;
+    Ok((path, record(bytes)))
 }
 
 /// Writes the manifest into the sink (last, after every file it lists).
