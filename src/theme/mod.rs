@@ -372,37 +372,31 @@ pub fn escape_html(s: &str) -> String {
     // Templates print a million short values per large build, and nearly
     // none holds one of the five characters: find the first one with a
     // table lookup per byte, and copy the whole value when there is none.
-    let Some(first) = s.bytes().position(|b| ESCAPED[usize::from(b)]) else {
+    let Some(first) = s.bytes().position(|b| ESCAPES[usize::from(b)].is_some()) else {
         return s.to_owned();
     };
     let mut out = String::with_capacity(s.len() + 8);
     let mut last = 0;
     // The five characters are ASCII, so byte positions are char boundaries.
     for (i, b) in s.bytes().enumerate().skip(first) {
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(rep);
-        last = i + 1;
+        if let Some(rep) = ESCAPES[usize::from(b)] {
+            out.push_str(&s[last..i]);
+            out.push_str(rep);
+            last = i + 1;
+        }
     }
     out.push_str(&s[last..]);
     out
 }
 
-/// The bytes `escape_html` replaces.
-const ESCAPED: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'&' as usize] = true;
-    t[b'<' as usize] = true;
-    t[b'>' as usize] = true;
-    t[b'"' as usize] = true;
-    t[b'\'' as usize] = true;
+/// What `escape_html` writes for each byte it replaces.
+const ESCAPES: [Option<&str>; 256] = {
+    let mut t = [None; 256];
+    t[b'&' as usize] = Some("&amp;");
+    t[b'<' as usize] = Some("&lt;");
+    t[b'>' as usize] = Some("&gt;");
+    t[b'"' as usize] = Some("&quot;");
+    t[b'\'' as usize] = Some("&#39;");
     t
 };
 
