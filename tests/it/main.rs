@@ -1,5 +1,6 @@
 //! Integration tests: real sites in temporary folders, built by the real binary.
 
+mod attack;
 mod audit;
 mod browser;
 mod build;
