@@ -6,9 +6,12 @@
 
 use crate::support::{walk, Site, NOW};
 use std::collections::BTreeMap;
+use crate::serve::Server;
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// A site of `n` jokes with tags and categories: big enough that a debug
 /// build takes a while.
@@ -114,4 +117,145 @@ fn concurrent_builds_take_turns_and_leave_one_output() {
     expected.sort();
     assert_eq!(root_names(&s), expected);
     assert!(s.has("jokes/j119/index.html"));
+}
+
+/// Sends raw bytes to the server and reads until it closes or `wait`
+/// passes; what came back, lossily decoded.
+fn raw(port: &str, request: &[u8], wait: Duration) -> String {
+    let mut stream = TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
+    stream.set_read_timeout(Some(wait)).unwrap();
+    // A refused request may be answered before all of it was sent.
+    let _ = stream.write_all(request);
+    let mut out = Vec::new();
+    let mut chunk = [0u8; 8192];
+    while let Ok(n) = stream.read(&mut chunk) {
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&chunk[..n]);
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn get(port: &str, path: &str, host: &str) -> String {
+    raw(
+        port,
+        format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+        Duration::from_secs(2),
+    )
+}
+
+fn port_of(srv: &Server) -> String {
+    srv.base.rsplit(':').next().unwrap().to_string()
+}
+
+/// The `Threads:` line of /proc/PID/status.
+fn threads(pid: u32) -> usize {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("Threads:")).unwrap();
+    line["Threads:".len()..].trim().parse().unwrap()
+}
+
+#[test]
+fn serve_refuses_requests_for_foreign_hosts_on_every_route() {
+    let s = crate::serve::site();
+    let srv = Server::start(&s, &[]);
+    let port = port_of(&srv);
+    for path in [
+        "/",
+        "/jokes/j1/",
+        "/__punchline/events",
+        "/__punchline/status",
+        "/__punchline/manifest",
+        "/__punchline/live.js",
+        "/no-such-page/",
+    ] {
+        for host in [format!("evil.example:{port}"), "evil.example".into(), "127.0.0.1:1".into()] {
+            let resp = get(&port, path, &host);
+            assert!(resp.starts_with("HTTP/1.1 421"), "{path} for {host}: {resp}");
+            assert!(resp.contains("only requests for its own address"), "{resp}");
+            assert!(!resp.contains("The joke"), "{path} for {host} leaked the site");
+        }
+    }
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("LocalHost:{port}"),
+    ] {
+        let resp = get(&port, "/jokes/j1/", &host);
+        assert!(resp.starts_with("HTTP/1.1 200"), "{host}: {resp}");
+        assert!(resp.contains("The joke j1."));
+    }
+    let events = raw(
+        &port,
+        format!("GET /__punchline/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").as_bytes(),
+        Duration::from_millis(500),
+    );
+    assert!(events.starts_with("HTTP/1.1 200"), "{events}");
+    let no_host = raw(&port, b"GET / HTTP/1.1\r\n\r\n", Duration::from_secs(2));
+    assert!(no_host.starts_with("HTTP/1.1 400"), "{no_host}");
+}
+
+#[test]
+fn serve_stays_bounded_under_crowds_of_streams_and_slow_clients() {
+    let s = crate::serve::site();
+    let srv = Server::start(&s, &[]);
+    let port = port_of(&srv);
+    let pid = srv.child.id();
+    let before = threads(pid);
+    let host = format!("Host: 127.0.0.1:{port}\r\n");
+
+    // More live-reload streams than the server keeps: the extra get 503.
+    let mut streams = Vec::new();
+    let (mut open, mut refused) = (0, 0);
+    for _ in 0..48 {
+        let mut c = TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
+        write!(c, "GET /__punchline/events HTTP/1.1\r\n{host}\r\n").unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut head = [0u8; 12];
+        c.read_exact(&mut head).unwrap();
+        match &head {
+            b"HTTP/1.1 200" => open += 1,
+            b"HTTP/1.1 503" => refused += 1,
+            other => panic!("{}", String::from_utf8_lossy(other)),
+        }
+        streams.push(c);
+    }
+    assert!(open >= 8 && refused >= 8, "{open} streams kept, {refused} refused");
+
+    // Slow clients: more than the workers, each sending a byte a second.
+    let mut slow: Vec<TcpStream> = (0..40)
+        .map(|_| TcpStream::connect(format!("127.0.0.1:{port}")).unwrap())
+        .collect();
+    let started = Instant::now();
+    for _ in 0..3 {
+        for c in &mut slow {
+            let _ = c.write_all(b"G");
+        }
+        std::thread::sleep(Duration::from_secs(1));
+    }
+    let during = threads(pid);
+    assert!(
+        during <= before + 2,
+        "{during} threads with 88 connections open, {before} before: a thread per connection?"
+    );
+    // A normal request waits at most for the slow ones ahead of it to run
+    // out of time (a few seconds each round of workers).
+    let resp = raw(
+        &port,
+        format!("GET /jokes/j1/ HTTP/1.1\r\n{host}\r\n").as_bytes(),
+        Duration::from_secs(25),
+    );
+    assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
+    assert!(started.elapsed() < Duration::from_secs(25));
+    for c in &mut slow {
+        c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        if let Err(e) = c.read_to_end(&mut Vec::new()) {
+            assert!(
+                !matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut),
+                "a client sending a byte a second still holds its connection"
+            );
+        }
+    }
+    drop(streams);
 }
