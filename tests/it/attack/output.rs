@@ -259,3 +259,134 @@ fn serve_stays_bounded_under_crowds_of_streams_and_slow_clients() {
     }
     drop(streams);
 }
+
+#[test]
+fn serve_never_reads_outside_the_site_and_survives_huge_requests() {
+    let s = crate::serve::site();
+    let srv = Server::start(&s, &[]);
+    let port = port_of(&srv);
+    let host = format!("127.0.0.1:{port}");
+    for path in [
+        "/../roles.yaml",
+        "/jokes/../../roles.yaml",
+        "/%2e%2e/roles.yaml",
+        "/%2E%2E%2Froles.yaml",
+        "/jokes/..%2f..%2froles.yaml",
+        "/..%5croles.yaml",
+        "/jokes\\..\\..\\roles.yaml",
+        "/roles.yaml%00.html",
+        "/%00",
+        "/%zz",
+        "//etc/passwd",
+        "/content/jokes/j1.md",
+        "/site.yaml",
+    ] {
+        let resp = get(&port, path, &host);
+        assert!(
+            resp.starts_with("HTTP/1.1 404") || resp.starts_with("HTTP/1.1 400"),
+            "{path}: {}",
+            resp.lines().next().unwrap_or("")
+        );
+        assert!(!resp.contains("members:") && !resp.contains("base_url"), "{path} leaked a site file");
+    }
+    let raw_nul = raw(
+        &port,
+        format!("GET /a\0b HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes(),
+        Duration::from_secs(2),
+    );
+    assert!(raw_nul.starts_with("HTTP/1.1 400"), "{raw_nul}");
+    let long_url = format!("GET /{} HTTP/1.1\r\nHost: {host}\r\n\r\n", "a".repeat(200_000));
+    let resp = raw(&port, long_url.as_bytes(), Duration::from_secs(5));
+    assert!(resp.starts_with("HTTP/1.1 414"), "{}", resp.lines().next().unwrap_or(""));
+    let long_header = format!("GET / HTTP/1.1\r\nHost: {host}\r\nX-Big: {}\r\n\r\n", "b".repeat(200_000));
+    let resp = raw(&port, long_header.as_bytes(), Duration::from_secs(5));
+    assert!(resp.starts_with("HTTP/1.1 431"), "{}", resp.lines().next().unwrap_or(""));
+    let many: String = (0..200).map(|i| format!("X-H{i}: v\r\n")).collect();
+    let resp = raw(
+        &port,
+        format!("GET / HTTP/1.1\r\nHost: {host}\r\n{many}\r\n").as_bytes(),
+        Duration::from_secs(5),
+    );
+    assert!(resp.starts_with("HTTP/1.1 431"), "{}", resp.lines().next().unwrap_or(""));
+    assert!(get(&port, "/jokes/j1/", &host).starts_with("HTTP/1.1 200"), "still serving");
+}
+
+/// A live-reload stream, read line by line.
+struct Events {
+    lines: std::io::Lines<std::io::BufReader<TcpStream>>,
+}
+
+impl Events {
+    fn open(port: &str) -> Events {
+        let mut c = TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
+        write!(c, "GET /__punchline/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(c));
+        assert_eq!(lines.next().unwrap().unwrap(), "HTTP/1.1 200 OK");
+        Events { lines }
+    }
+
+    /// The next event's JSON.
+    fn next(&mut self) -> serde_json::Value {
+        loop {
+            let line = self.lines.next().expect("the stream stays open").unwrap();
+            if let Some(json) = line.strip_prefix("data: ") {
+                return serde_json::from_str(json).unwrap();
+            }
+        }
+    }
+}
+
+/// Starts serve, replaces `rel` with `broken`, and checks the last good
+/// page is still served while the error shows in the status, the event
+/// stream and the state a newly opened page gets; then restores the file.
+/// Returns the error lines.
+pub(crate) fn serve_keeps_the_last_good_site(rel: &str, broken: &str, page: &str, good_text: &str) -> Vec<String> {
+    let s = crate::serve::site();
+    let mut srv = Server::start(&s, &[]);
+    let port = port_of(&srv);
+    let mut events = Events::open(&port);
+    assert_eq!(events.next()["errors"], serde_json::json!([]), "the first state: no errors");
+    let path = s.root().join(rel);
+    let good = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, broken).unwrap();
+    let st = srv.next_rebuild();
+    assert_eq!(st["ok"], false, "{st}");
+    let errors: Vec<String> = st["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        !errors.is_empty() && errors.iter().all(|e| e.starts_with(rel)),
+        "{errors:?}"
+    );
+    let (code, body) = srv.get(page);
+    assert_eq!(code, 200, "the last good page is still served");
+    assert!(body.contains(good_text), "{body}");
+    let ev = events.next();
+    assert_eq!(ev["type"], "error");
+    assert_eq!(ev["errors"], st["errors"], "the overlay shows the errors");
+    let state = Events::open(&port).next();
+    assert_eq!(state["errors"], st["errors"], "a page opened now shows them too");
+    std::fs::write(&path, good).unwrap();
+    let st = srv.next_rebuild();
+    assert_eq!(st["ok"], true, "{st}");
+    assert_eq!(events.next()["type"], "rebuilt", "the overlay goes away");
+    errors
+}
+
+#[test]
+fn serve_keeps_the_last_good_site_when_front_matter_breaks() {
+    let errors = serve_keeps_the_last_good_site(
+        "content/jokes/j2.md",
+        "---\ntitle: [unclosed\nstatus: published\n---\nBroken.\n",
+        "/jokes/j2/",
+        "The joke j2.",
+    );
+    assert!(
+        errors[0].starts_with("content/jokes/j2.md:3:7: error[FM002]: invalid YAML in front matter"),
+        "{errors:?}"
+    );
+}
