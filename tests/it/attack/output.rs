@@ -390,3 +390,66 @@ fn serve_keeps_the_last_good_site_when_front_matter_breaks() {
         "{errors:?}"
     );
 }
+
+/// Writes twenty 256 KiB downloads into static/, their bytes set by `seed`:
+/// a deploy of a new seed takes a while.
+fn downloads(s: &Site, seed: u32) {
+    for i in 0..20u32 {
+        let bytes: Vec<u8> = (0..1u32 << 18)
+            .map(|j| (j.wrapping_mul(2654435761).wrapping_add(seed * 7919 + i) >> 13) as u8)
+            .collect();
+        let p = s.root().join(format!("static/downloads/file-{i:02}.bin"));
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+}
+
+/// The folder target's files, without the stored manifest.
+fn deployed(www: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut t = tree(www);
+    t.remove(".punchline-manifest.json");
+    t
+}
+
+#[test]
+fn deploys_killed_midway_leave_nothing_the_next_deploy_would_believe() {
+    let s = big_site(60);
+    let site_yaml = std::fs::read_to_string(s.root().join("site.yaml")).unwrap();
+    s.write(
+        "site.yaml",
+        &format!("{site_yaml}deploy:\n  targets:\n    www: file://srv/www\n"),
+    );
+    let www = s.root().join("srv/www");
+    let deploy = |s: &Site| s.run(&["deploy", "--target", "www"]);
+    downloads(&s, 1);
+    s.build(&[]).ok();
+    let started = Instant::now();
+    deploy(&s).ok();
+    let full = started.elapsed();
+    const STEPS: u32 = 6;
+    for step in 0..STEPS {
+        // Version B: new downloads and a changed joke; killed midway.
+        downloads(&s, 2);
+        crate::serve::edit(&s, "content/jokes/j7.md", "The joke j7.", "The joke j7, version B.");
+        s.build(&[]).ok();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_punchline"))
+            .args(["deploy", "--target", "www"])
+            .current_dir(s.root())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(full * step / STEPS);
+        let _ = child.kill();
+        child.wait().unwrap();
+        // Back to version A, whose files the old manifest lists: whatever
+        // B wrote before it was killed must be replaced.
+        downloads(&s, 1);
+        crate::serve::edit(&s, "content/jokes/j7.md", "The joke j7, version B.", "The joke j7.");
+        s.build(&[]).ok();
+        deploy(&s).ok();
+        let mut want = tree(&s.root().join("public"));
+        want.remove(".punchline-manifest.json");
+        assert_same_tree(&deployed(&www), &want, &format!("deploy after a kill at step {step}"));
+    }
+}
