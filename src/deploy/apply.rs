@@ -236,9 +236,7 @@ pub const PENDING_FILE: &str = ".punchline-pending.json";
 pub fn read_pending(target: &dyn Target, opts: &ApplyOptions) -> Result<Vec<String>, TargetError> {
     let retries = AtomicUsize::new(0);
     let bytes = with_retries(opts, PENDING_FILE, &retries, || target.get(PENDING_FILE))?;
-    Ok(bytes
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default())
+    Ok(bytes.and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default())
 }
 
 /// Stores the paths `plan` uploads or deletes (with what an earlier killed

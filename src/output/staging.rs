@@ -129,10 +129,7 @@ fn lock(parent: &Path, name: &str, target: &Path) -> Result<File> {
     match file.try_lock() {
         Ok(()) => return Ok(file),
         Err(std::fs::TryLockError::WouldBlock) => {
-            eprintln!(
-                "waiting for another build writing {} to finish...",
-                target.display()
-            );
+            eprintln!("waiting for another build writing {} to finish...", target.display());
         }
         Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
     }
@@ -268,7 +265,11 @@ mod tests {
         let s = Staging::new(&target).unwrap();
         assert!(target.join("y").is_dir(), "restored");
         drop(s);
-        assert_eq!(names(tmp.path()), [".other.tmp-1", "public"], "another output's folders stay");
+        assert_eq!(
+            names(tmp.path()),
+            [".other.tmp-1", "public"],
+            "another output's folders stay"
+        );
     }
 
     #[cfg(target_os = "linux")]

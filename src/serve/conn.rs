@@ -309,7 +309,13 @@ mod tests {
     #[test]
     fn only_the_servers_own_names_are_hosts() {
         let local = Hosts::new("127.0.0.1:4000".parse().unwrap(), None);
-        for good in ["127.0.0.1:4000", "localhost:4000", "LOCALHOST:4000", "[::1]:4000", "127.0.0.2:4000"] {
+        for good in [
+            "127.0.0.1:4000",
+            "localhost:4000",
+            "LOCALHOST:4000",
+            "[::1]:4000",
+            "127.0.0.2:4000",
+        ] {
             assert!(local.allows(good), "{good}");
         }
         for bad in [

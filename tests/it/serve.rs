@@ -301,7 +301,11 @@ fn serves_only_the_site() {
         "/content/jokes/j1.md",
     ] {
         let mut stream = std::net::TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
         let mut resp = String::new();
         stream.read_to_string(&mut resp).unwrap();
         assert!(

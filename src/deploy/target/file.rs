@@ -243,7 +243,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let www = dir.path().join("www");
         std::fs::create_dir_all(www.join("a")).unwrap();
-        for f in ["a/.punchline-x1Y2z3.tmp", ".punchline-abc.tmp", "a/keep.tmp", ".punchline-manifest.json"] {
+        for f in [
+            "a/.punchline-x1Y2z3.tmp",
+            ".punchline-abc.tmp",
+            "a/keep.tmp",
+            ".punchline-manifest.json",
+        ] {
             std::fs::write(www.join(f), "").unwrap();
         }
         let t = FileTarget::new(&www);

@@ -4,9 +4,9 @@
 //! midway, and a dev server facing foreign pages, slow clients, crowds of
 //! connections and broken edits.
 
+use crate::serve::Server;
 use crate::support::{walk, Site, NOW};
 use std::collections::BTreeMap;
-use crate::serve::Server;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -170,7 +170,11 @@ fn serve_refuses_requests_for_foreign_hosts_on_every_route() {
         "/__punchline/live.js",
         "/no-such-page/",
     ] {
-        for host in [format!("evil.example:{port}"), "evil.example".into(), "127.0.0.1:1".into()] {
+        for host in [
+            format!("evil.example:{port}"),
+            "evil.example".into(),
+            "127.0.0.1:1".into(),
+        ] {
             let resp = get(&port, path, &host);
             assert!(resp.starts_with("HTTP/1.1 421"), "{path} for {host}: {resp}");
             assert!(resp.contains("only requests for its own address"), "{resp}");
@@ -287,7 +291,10 @@ fn serve_never_reads_outside_the_site_and_survives_huge_requests() {
             "{path}: {}",
             resp.lines().next().unwrap_or("")
         );
-        assert!(!resp.contains("members:") && !resp.contains("base_url"), "{path} leaked a site file");
+        assert!(
+            !resp.contains("members:") && !resp.contains("base_url"),
+            "{path} leaked a site file"
+        );
     }
     let raw_nul = raw(
         &port,
@@ -297,18 +304,36 @@ fn serve_never_reads_outside_the_site_and_survives_huge_requests() {
     assert!(raw_nul.starts_with("HTTP/1.1 400"), "{raw_nul}");
     let long_url = format!("GET /{} HTTP/1.1\r\nHost: {host}\r\n\r\n", "a".repeat(200_000));
     let resp = raw(&port, long_url.as_bytes(), Duration::from_secs(5));
-    assert!(resp.starts_with("HTTP/1.1 414"), "{}", resp.lines().next().unwrap_or(""));
-    let long_header = format!("GET / HTTP/1.1\r\nHost: {host}\r\nX-Big: {}\r\n\r\n", "b".repeat(200_000));
+    assert!(
+        resp.starts_with("HTTP/1.1 414"),
+        "{}",
+        resp.lines().next().unwrap_or("")
+    );
+    let long_header = format!(
+        "GET / HTTP/1.1\r\nHost: {host}\r\nX-Big: {}\r\n\r\n",
+        "b".repeat(200_000)
+    );
     let resp = raw(&port, long_header.as_bytes(), Duration::from_secs(5));
-    assert!(resp.starts_with("HTTP/1.1 431"), "{}", resp.lines().next().unwrap_or(""));
+    assert!(
+        resp.starts_with("HTTP/1.1 431"),
+        "{}",
+        resp.lines().next().unwrap_or("")
+    );
     let many: String = (0..200).map(|i| format!("X-H{i}: v\r\n")).collect();
     let resp = raw(
         &port,
         format!("GET / HTTP/1.1\r\nHost: {host}\r\n{many}\r\n").as_bytes(),
         Duration::from_secs(5),
     );
-    assert!(resp.starts_with("HTTP/1.1 431"), "{}", resp.lines().next().unwrap_or(""));
-    assert!(get(&port, "/jokes/j1/", &host).starts_with("HTTP/1.1 200"), "still serving");
+    assert!(
+        resp.starts_with("HTTP/1.1 431"),
+        "{}",
+        resp.lines().next().unwrap_or("")
+    );
+    assert!(
+        get(&port, "/jokes/j1/", &host).starts_with("HTTP/1.1 200"),
+        "still serving"
+    );
 }
 
 /// A live-reload stream, read line by line.
@@ -346,7 +371,11 @@ pub(crate) fn serve_keeps_the_last_good_site(rel: &str, broken: &str, page: &str
     let mut srv = Server::start(&s, &[]);
     let port = port_of(&srv);
     let mut events = Events::open(&port);
-    assert_eq!(events.next()["errors"], serde_json::json!([]), "the first state: no errors");
+    assert_eq!(
+        events.next()["errors"],
+        serde_json::json!([]),
+        "the first state: no errors"
+    );
     let path = s.root().join(rel);
     let good = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, broken).unwrap();
