@@ -225,6 +225,46 @@ pub fn write_manifest(target: &dyn Target, manifest: &StoredManifest, opts: &App
     })
 }
 
+/// The object naming the paths a deploy is changing: written before its
+/// first transfer, removed after its manifest. A deploy killed in between
+/// leaves it, and the next deploy believes nothing the old manifest says
+/// about those paths (their objects may be new, or gone).
+pub const PENDING_FILE: &str = ".punchline-pending.json";
+
+/// The paths a killed deploy was changing (empty when none was killed;
+/// an unreadable list is taken as empty).
+pub fn read_pending(target: &dyn Target, opts: &ApplyOptions) -> Result<Vec<String>, TargetError> {
+    let retries = AtomicUsize::new(0);
+    let bytes = with_retries(opts, PENDING_FILE, &retries, || target.get(PENDING_FILE))?;
+    Ok(bytes.and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default())
+}
+
+/// Stores the paths `plan` uploads or deletes (with what an earlier killed
+/// deploy was changing) before anything is transferred.
+pub fn write_pending(
+    target: &dyn Target,
+    plan: &Plan,
+    earlier: &[String],
+    opts: &ApplyOptions,
+) -> Result<(), TargetError> {
+    let mut paths: Vec<&str> = plan.uploads.iter().map(|u| u.path.as_str()).collect();
+    paths.extend(plan.deletes.iter().map(String::as_str));
+    paths.extend(earlier.iter().map(String::as_str));
+    paths.sort_unstable();
+    paths.dedup();
+    let json = serde_json::to_vec(&paths).expect("plain data always serializes");
+    let retries = AtomicUsize::new(0);
+    with_retries(opts, PENDING_FILE, &retries, || {
+        target.put(PENDING_FILE, &json, &headers::manifest())
+    })
+}
+
+/// Removes the pending list once the manifest is written.
+pub fn clear_pending(target: &dyn Target, opts: &ApplyOptions) -> Result<(), TargetError> {
+    let retries = AtomicUsize::new(0);
+    with_retries(opts, PENDING_FILE, &retries, || target.delete(PENDING_FILE))
+}
+
 /// Reads the target's manifest (with retries). `Ok(None)`: a first deploy.
 pub fn read_manifest(target: &dyn Target, opts: &ApplyOptions) -> Result<Option<Vec<u8>>, TargetError> {
     let retries = AtomicUsize::new(0);

@@ -169,10 +169,11 @@ pub fn deploy(
         backoff: BACKOFF,
     };
     let remote = read_target_manifest(target.as_ref(), &apply_opts, &mut diags)?;
+    let pending = apply::read_pending(target.as_ref(), &apply_opts).map_err(DeployError::Remote)?;
     let style = target.compression();
     let plan = plan::plan(
         &local,
-        remote.as_ref(),
+        plan::believed(remote.as_ref(), &pending).as_ref(),
         |p| headers::for_path(p, &cfg, style),
         opts.delete,
     );
@@ -201,7 +202,7 @@ pub fn deploy(
             &cfg,
             target.as_ref(),
             &apply_opts,
-            remote.as_ref(),
+            (remote.as_ref(), &pending),
             &mut report,
             progress,
         )?;
@@ -210,19 +211,30 @@ pub fn deploy(
     Ok(report)
 }
 
-/// Verifies the sources, transfers, runs the hook, writes the manifest.
+/// Verifies the sources, lists what will change, transfers, runs the hook,
+/// writes the manifest, clears the list. `remote`: the target's manifest
+/// and the paths a killed deploy was changing.
 fn apply_plan(
     opts: &DeployOptions,
     cfg: &DeployConfig,
     target: &dyn Target,
     apply_opts: &ApplyOptions,
-    remote: Option<&StoredManifest>,
+    (remote, pending): (Option<&StoredManifest>, &[String]),
     report: &mut Report,
     progress: &dyn Progress,
 ) -> Result<(), DeployError> {
     let problems = apply::verify_sources(&report.plan, &opts.output);
     if !problems.is_empty() {
         return Err(DeployError::Input(problems));
+    }
+    let interrupted = |e: TargetError| DeployError::Interrupted {
+        target: report.target.clone(),
+        error: Box::new(ApplyError::Target(e)),
+        applied: Applied::default(),
+    };
+    target.begin().map_err(interrupted)?;
+    if !report.plan.is_empty() {
+        apply::write_pending(target, &report.plan, pending, apply_opts).map_err(interrupted)?;
     }
     let (applied, result) = apply::transfer(&report.plan, &opts.output, target, apply_opts, progress);
     report.applied = applied.clone();
@@ -241,12 +253,16 @@ fn apply_plan(
         run_hook(hook, opts, &report.target, &text)?;
         report.hook_ran = true;
     }
+    let interrupted = |e: TargetError| DeployError::Interrupted {
+        target: report.target.clone(),
+        error: Box::new(ApplyError::Target(e)),
+        applied: applied.clone(),
+    };
     if remote != Some(&report.plan.manifest) {
-        apply::write_manifest(target, &report.plan.manifest, apply_opts).map_err(|e| DeployError::Interrupted {
-            target: report.target.clone(),
-            error: Box::new(ApplyError::Target(e)),
-            applied,
-        })?;
+        apply::write_manifest(target, &report.plan.manifest, apply_opts).map_err(interrupted)?;
+    }
+    if !report.plan.is_empty() || !pending.is_empty() {
+        apply::clear_pending(target, apply_opts).map_err(interrupted)?;
     }
     Ok(())
 }

@@ -160,7 +160,7 @@ pub fn plan(
         ..Plan::default()
     };
     for (path, rec) in &local.files {
-        if path == MANIFEST_FILE {
+        if path == MANIFEST_FILE || path == super::apply::PENDING_FILE {
             continue;
         }
         let headers = headers_of(path);
@@ -192,7 +192,7 @@ pub fn plan(
         );
     }
     for (path, rec) in remote_files {
-        if local.files.contains_key(path) || path == MANIFEST_FILE {
+        if local.files.contains_key(path) || path == MANIFEST_FILE || path == super::apply::PENDING_FILE {
             continue;
         }
         if delete {
@@ -206,6 +206,32 @@ pub fn plan(
     out.uploads.sort_by_key(|u| u.group);
     out.deletes.sort_by_key(|p| std::cmp::Reverse(Group::of(p)));
     out
+}
+
+/// The target's manifest as far as it can be believed: paths a killed
+/// deploy was changing (see [`super::apply::PENDING_FILE`]) get a hash no
+/// file has, so they are sent again, and are still known, to be deleted
+/// when gone from the build.
+pub fn believed(remote: Option<&StoredManifest>, pending: &[String]) -> Option<StoredManifest> {
+    if pending.is_empty() {
+        return remote.cloned();
+    }
+    let mut m = remote.cloned().unwrap_or_else(|| StoredManifest {
+        version: 1,
+        mode: "live".into(),
+        files: BTreeMap::new(),
+    });
+    for path in pending {
+        m.files.insert(
+            path.clone(),
+            StoredRecord {
+                hash: "pending".into(),
+                size: 0,
+                headers: String::new(),
+            },
+        );
+    }
+    Some(m)
 }
 
 /// The max-deletes guard: refuses a plan that deletes more than `max` files.

@@ -1,20 +1,21 @@
-//! The dev server's HTTP side: files from memory, live-reload events.
+//! The dev server's routes: files from memory, live-reload events.
 //!
-//! Input: requests, and the current file map (swapped in whole after each
-//! rebuild). Output: responses. Only files of the site are ever served: a
-//! path with `..` (raw or percent-encoded), a backslash or a NUL is a 404,
-//! so nothing outside the site can be reached. HTML pages get a small
-//! script that listens to `/__punchline/events` (server-sent events).
+//! Input: a request target, and the current file map (swapped in whole
+//! after each rebuild). Output: a [`Reply`], or [`Answer::Events`] for the
+//! live-reload stream (connections, limits and the `Host` check are
+//! [`super::conn`]'s). Only files of the site are ever served: a path with
+//! `..` (raw or percent-encoded), a backslash or a NUL is a 404, so nothing
+//! outside the site can be reached. HTML pages get a small script that
+//! listens to `/__punchline/events` (server-sent events).
 //! `/__punchline/status` (the last rebuild: generation, pages rendered,
 //! errors) and `/__punchline/manifest` (path -> hash of every served file)
 //! are for tools and tests.
 
 use super::engine::Files;
 use std::io::Write;
-use std::sync::mpsc::{channel, RecvTimeoutError, Sender};
+use std::net::TcpStream;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
-use tiny_http::{Header, Request, Response, StatusCode};
 
 /// The browser-side script: reloads affected pages, swaps stylesheets,
 /// shows the error overlay.
@@ -23,6 +24,12 @@ const EVENTS: &str = "/__punchline/events";
 const SCRIPT: &str = "/__punchline/live.js";
 const STATUS: &str = "/__punchline/status";
 const MANIFEST: &str = "/__punchline/manifest";
+/// Live-reload streams open at once (one per browser tab).
+pub const MAX_STREAMS: usize = 32;
+/// Time a live-reload client has to take an event before it is dropped.
+const EVENT_WRITE_TIMEOUT: Duration = Duration::from_secs(1);
+/// A comment sent this often finds browsers that went away.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// What the server shares with the rebuild loop.
 #[derive(Default)]
@@ -36,77 +43,142 @@ pub struct Shared {
     /// as they connect: an error overlay must show on a page opened while
     /// the site is broken.
     pub state: RwLock<Option<String>>,
-    clients: Mutex<Vec<Sender<String>>>,
+    /// Open live-reload streams, written to directly: no thread waits on
+    /// a browser tab.
+    streams: Mutex<Vec<TcpStream>>,
 }
 
 impl Shared {
     /// Sends a server-sent event (JSON text) to every connected browser.
     pub fn broadcast(&self, json: &str) {
-        let mut clients = self.clients.lock().expect("lock");
-        clients.retain(|c| c.send(json.to_string()).is_ok());
+        self.send_all(&format!("data: {json}\n\n"));
+    }
+
+    fn send_all(&self, chunk: &str) {
+        let mut streams = self.streams.lock().expect("lock");
+        streams.retain_mut(|s| s.write_all(chunk.as_bytes()).and_then(|_| s.flush()).is_ok());
+    }
+
+    /// Turns a connection into a live-reload stream: the response head and
+    /// the current state now, every event later. Beyond [`MAX_STREAMS`]
+    /// the connection gets 503.
+    pub fn add_stream(&self, mut stream: TcpStream) {
+        // Held while the state is read: an event published meanwhile is
+        // either in that state or sent after it.
+        let mut streams = self.streams.lock().expect("lock");
+        let _ = stream.set_write_timeout(Some(EVENT_WRITE_TIMEOUT));
+        if streams.len() >= MAX_STREAMS {
+            let body = "too many live-reload connections; close some tabs";
+            let _ = write!(
+                stream,
+                "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            return;
+        }
+        let mut first = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n".to_string();
+        if let Some(state) = self.state.read().expect("lock").as_deref() {
+            first.push_str(&format!("data: {state}\n\n"));
+        }
+        if stream.write_all(first.as_bytes()).and_then(|_| stream.flush()).is_ok() {
+            streams.push(stream);
+        }
+    }
+
+    /// Sends a comment to every stream every 15 s (a write to a browser
+    /// that went away fails, and its stream is dropped). Runs forever.
+    pub fn keep_alive(&self) {
+        loop {
+            std::thread::sleep(KEEP_ALIVE);
+            self.send_all(": keep-alive\n\n");
+        }
     }
 }
 
-/// Answers requests until the server is dropped; one thread per request,
-/// since event streams stay open.
-pub fn serve(server: tiny_http::Server, shared: Arc<Shared>) {
-    for request in server.incoming_requests() {
-        let shared = shared.clone();
-        std::thread::spawn(move || handle(request, &shared));
+/// A complete response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    /// The status code.
+    pub status: u16,
+    /// The `Content-Type`.
+    pub content_type: &'static str,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// A plain-text reply, for errors.
+    pub fn text(status: u16, text: &str) -> Reply {
+        Reply {
+            status,
+            content_type: "text/plain; charset=utf-8",
+            body: text.as_bytes().to_vec(),
+        }
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header names and values are valid")
+/// What a request gets.
+#[derive(Debug)]
+pub enum Answer {
+    /// A response.
+    Reply(Reply),
+    /// The connection becomes a live-reload stream.
+    Events,
 }
 
-fn handle(request: Request, shared: &Shared) {
-    let url = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
-    let _ = match url.as_str() {
-        EVENTS => return events(request, shared),
-        SCRIPT => request.respond(
-            Response::from_string(LIVE_JS).with_header(header("Content-Type", "text/javascript; charset=utf-8")),
-        ),
+/// Answers a request for `target` (path and query).
+pub fn route(target: &str, shared: &Shared) -> Answer {
+    let url = target.split(['?', '#']).next().unwrap_or("/");
+    let json = |body: String| Reply {
+        status: 200,
+        content_type: "application/json",
+        body: body.into_bytes(),
+    };
+    Answer::Reply(match url {
+        EVENTS => return Answer::Events,
+        SCRIPT => Reply {
+            status: 200,
+            content_type: "text/javascript; charset=utf-8",
+            body: LIVE_JS.as_bytes().to_vec(),
+        },
         MANIFEST => {
             let files = shared.files.read().expect("lock").clone();
             let map: std::collections::BTreeMap<&String, String> = files
                 .iter()
                 .map(|(p, b)| (p, format!("{:032x}", xxhash_rust::xxh3::xxh3_128(b))))
                 .collect();
-            let body = serde_json::to_string(&map).expect("plain data");
-            request.respond(Response::from_string(body).with_header(header("Content-Type", "application/json")))
+            json(serde_json::to_string(&map).expect("plain data"))
         }
-        STATUS => {
-            let body = shared.status.read().expect("lock").clone();
-            request.respond(Response::from_string(body).with_header(header("Content-Type", "application/json")))
-        }
-        _ => {
-            let files = shared.files.read().expect("lock").clone();
-            let (status, path, bytes) = match lookup(&files, &url) {
-                Some((path, bytes)) => (200, path, bytes),
-                None => (
-                    404,
-                    "404.html".to_string(),
-                    files
-                        .get("404.html")
-                        .cloned()
-                        .unwrap_or_else(|| Arc::new(b"Not found".to_vec())),
-                ),
-            };
-            let ctype = content_type(&path);
-            let body = if ctype.starts_with("text/html") {
-                inject(&bytes)
-            } else {
-                bytes.to_vec()
-            };
-            request.respond(
-                Response::from_data(body)
-                    .with_status_code(StatusCode(status))
-                    .with_header(header("Content-Type", ctype))
-                    .with_header(header("Cache-Control", "no-store")),
-            )
-        }
+        STATUS => json(shared.status.read().expect("lock").clone()),
+        _ => page(url, shared),
+    })
+}
+
+/// A file of the site, or its 404 page.
+fn page(url: &str, shared: &Shared) -> Reply {
+    let files = shared.files.read().expect("lock").clone();
+    let (status, path, bytes) = match lookup(&files, url) {
+        Some((path, bytes)) => (200, path, bytes),
+        None => (
+            404,
+            "404.html".to_string(),
+            files
+                .get("404.html")
+                .cloned()
+                .unwrap_or_else(|| Arc::new(b"Not found".to_vec())),
+        ),
     };
+    let content_type = content_type(&path);
+    let body = if content_type.starts_with("text/html") {
+        inject(&bytes)
+    } else {
+        bytes.to_vec()
+    };
+    Reply {
+        status,
+        content_type,
+        body,
+    }
 }
 
 /// Finds the file for a URL path: `/a/` -> `a/index.html`, `/a` -> `a`
@@ -182,33 +254,6 @@ fn inject(html: &[u8]) -> Vec<u8> {
         None => format!("{text}{tag}").into_bytes(),
     }
     .to_vec()
-}
-
-/// A server-sent event stream: the current state first, then every event.
-/// Written on the raw connection and flushed per event (a buffered or
-/// chunk-encoded response would hold events back); a comment every 15 s
-/// finds browsers that went away.
-fn events(request: Request, shared: &Shared) {
-    let (tx, rx) = channel();
-    if let Some(state) = shared.state.read().expect("lock").clone() {
-        let _ = tx.send(state);
-    }
-    shared.clients.lock().expect("lock").push(tx);
-    let mut out = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
-    if out.write_all(head.as_bytes()).and_then(|_| out.flush()).is_err() {
-        return;
-    }
-    loop {
-        let chunk = match rx.recv_timeout(Duration::from_secs(15)) {
-            Ok(msg) => format!("data: {msg}\n\n"),
-            Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
-            Err(RecvTimeoutError::Disconnected) => return,
-        };
-        if out.write_all(chunk.as_bytes()).and_then(|_| out.flush()).is_err() {
-            return;
-        }
-    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! last good site keeps being served and the errors show in the terminal
 //! and, as an overlay, in the browser until the file is fixed.
 
+pub mod conn;
 pub mod engine;
 pub mod http;
 pub mod keys;
@@ -46,13 +47,16 @@ pub struct ServeOptions {
 /// Serves until the process is stopped.
 pub fn run(opts: &ServeOptions) -> Result<()> {
     let root = opts.root.canonicalize().map_err(|e| Error::io(&opts.root, e))?;
-    let server = tiny_http::Server::http((opts.bind.as_str(), opts.port)).map_err(|e| {
-        Error::Usage(format!(
-            "cannot listen on {}:{}: {e} (try another --port)",
-            opts.bind, opts.port
-        ))
-    })?;
-    let addr = server.server_addr().to_ip().map(|a| a.to_string()).unwrap_or_default();
+    let listener = std::net::TcpListener::bind((opts.bind.as_str(), opts.port))
+        .and_then(|l| l.local_addr().map(|a| (l, a)))
+        .map_err(|e| {
+            Error::Usage(format!(
+                "cannot listen on {}:{}: {e} (try another --port)",
+                opts.bind, opts.port
+            ))
+        });
+    let (listener, bound) = listener?;
+    let addr = bound.to_string();
     // Watch before the first build: an edit made while it runs is not lost.
     let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
     let mut debouncer =
@@ -77,8 +81,11 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
         ..Changes::default()
     });
     publish(&engine, &shared, &first, "initial build", started, 0);
+    let hosts = conn::Hosts::new(bound, opts.base_url.as_deref());
     let http_shared = shared.clone();
-    std::thread::spawn(move || http::serve(server, http_shared));
+    std::thread::spawn(move || conn::serve(listener, http_shared, hosts));
+    let pinged = shared.clone();
+    std::thread::spawn(move || pinged.keep_alive());
     println!("serving http://{addr}/ (watching {}; Ctrl-C to stop)", root.display());
     if opts.open {
         let _ = std::process::Command::new("xdg-open")

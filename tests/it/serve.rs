@@ -7,9 +7,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A running `punchline serve`, stopped on drop.
-struct Server {
-    child: Child,
-    base: String,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) base: String,
     generation: u64,
 }
 
@@ -31,7 +31,7 @@ fn status(base: &str) -> serde_json::Value {
 }
 
 impl Server {
-    fn start(site: &Site, extra: &[&str]) -> Server {
+    pub(crate) fn start(site: &Site, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_punchline"))
             .args(["serve", "--port", "0", "--now", NOW])
             .args(extra)
@@ -58,7 +58,7 @@ impl Server {
     }
 
     /// Waits for the next rebuild and returns its status.
-    fn next_rebuild(&mut self) -> serde_json::Value {
+    pub(crate) fn next_rebuild(&mut self) -> serde_json::Value {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let s = status(&self.base);
@@ -71,7 +71,7 @@ impl Server {
         }
     }
 
-    fn get(&self, path: &str) -> (u16, String) {
+    pub(crate) fn get(&self, path: &str) -> (u16, String) {
         let resp = ureq::get(&format!("{}{path}", self.base))
             .config()
             .http_status_as_error(false)
@@ -88,7 +88,7 @@ impl Server {
 }
 
 /// Ten jokes in two categories; j1..j10 by date, j10 newest. j3 has tags a and b.
-fn site() -> Site {
+pub(crate) fn site() -> Site {
     let s = Site::new();
     s.write(
         "site.yaml",
@@ -115,7 +115,7 @@ fn changed_urls(st: &serde_json::Value) -> Vec<&str> {
         .collect()
 }
 
-fn edit(site: &Site, rel: &str, from: &str, to: &str) {
+pub(crate) fn edit(site: &Site, rel: &str, from: &str, to: &str) {
     let p = site.root().join(rel);
     let text = std::fs::read_to_string(&p).unwrap();
     assert!(text.contains(from), "{rel} lacks {from:?}");
@@ -301,7 +301,11 @@ fn serves_only_the_site() {
         "/content/jokes/j1.md",
     ] {
         let mut stream = std::net::TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
         let mut resp = String::new();
         stream.read_to_string(&mut resp).unwrap();
         assert!(

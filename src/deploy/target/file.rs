@@ -8,6 +8,9 @@
 //! rules are the web server's; pre-compressed copies sit next to the file
 //! (`page.html.gz`, `page.html.br`) for servers that pick them by
 //! `Accept-Encoding` (nginx `gzip_static`/`brotli_static`).
+//! A deploy holds a lock on the folder from [`Target::begin`] on, and
+//! removes the temporary files (`.punchline-*.tmp`) deploys killed midway
+//! left; two deploys to one folder at once: the second one fails clearly.
 
 use super::{Target, TargetError};
 use crate::deploy::config::Encoding;
@@ -19,10 +22,16 @@ use std::path::{Path, PathBuf};
 /// Every encoding a copy may have been written with (to clean up stale ones).
 const ALL_ENCODINGS: [Encoding; 2] = [Encoding::Gzip, Encoding::Brotli];
 
+/// Names of temporary files: `<TMP_PREFIX>random<TMP_SUFFIX>`.
+const TMP_PREFIX: &str = ".punchline-";
+const TMP_SUFFIX: &str = ".tmp";
+
 /// A folder target.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct FileTarget {
     root: PathBuf,
+    /// The deploy lock, once [`Target::begin`] took it.
+    lock: std::sync::OnceLock<std::fs::File>,
 }
 
 impl FileTarget {
@@ -30,7 +39,50 @@ impl FileTarget {
     pub fn new(root: &Path) -> FileTarget {
         FileTarget {
             root: root.to_path_buf(),
+            lock: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Takes the deploy lock: the folder itself on Unix (nothing is left
+    /// behind), a lock file in it elsewhere.
+    fn take_lock(&self) -> Result<(), TargetError> {
+        let err = |e| io_error("lock", ".", e);
+        std::fs::create_dir_all(&self.root).map_err(err)?;
+        #[cfg(unix)]
+        let file = std::fs::File::open(&self.root).map_err(err)?;
+        #[cfg(not(unix))]
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.root.join(".punchline-deploy.lock"))
+            .map_err(err)?;
+        match file.try_lock() {
+            Ok(()) => {
+                let _ = self.lock.set(file);
+                Ok(())
+            }
+            Err(std::fs::TryLockError::WouldBlock) => Err(TargetError {
+                op: "lock",
+                path: ".".into(),
+                message: "another deploy is writing to this folder; wait for it to finish and deploy again".into(),
+                transient: false,
+            }),
+            Err(std::fs::TryLockError::Error(e)) => Err(err(e)),
+        }
+    }
+
+    /// Removes temporary files left by killed deploys (only with the lock
+    /// held: no other deploy is writing them).
+    fn remove_leftovers(&self) -> Result<(), TargetError> {
+        for entry in walkdir::WalkDir::new(&self.root).into_iter().filter_map(|e| e.ok()) {
+            let name = entry.file_name().to_string_lossy();
+            if entry.file_type().is_file() && name.starts_with(TMP_PREFIX) && name.ends_with(TMP_SUFFIX) {
+                let rel = entry.path().strip_prefix(&self.root).unwrap_or(entry.path());
+                self.remove(&rel.to_string_lossy(), entry.path())?;
+            }
+        }
+        Ok(())
     }
 
     fn full(&self, op: &'static str, path: &str) -> Result<PathBuf, TargetError> {
@@ -44,7 +96,7 @@ impl FileTarget {
         let dir = full.parent().unwrap_or(&self.root);
         std::fs::create_dir_all(dir).map_err(|e| io_error("write", path, e))?;
         let mut builder = tempfile::Builder::new();
-        builder.prefix(".punchline-").suffix(".tmp");
+        builder.prefix(TMP_PREFIX).suffix(TMP_SUFFIX);
         // Temporary files are private by default; a web server must read these.
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
@@ -104,6 +156,11 @@ impl Target for FileTarget {
             self.remove(path, &sibling(&full, *enc))?;
         }
         self.write_atomic(path, &full, body)
+    }
+
+    fn begin(&self) -> Result<(), TargetError> {
+        self.take_lock()?;
+        self.remove_leftovers()
     }
 
     fn delete(&self, path: &str) -> Result<(), TargetError> {
@@ -179,6 +236,38 @@ mod tests {
         t.put("index.html", b"x", &h).unwrap();
         t.delete("index.html").unwrap();
         assert!(!dir.path().join("index.html.br").exists());
+    }
+
+    #[test]
+    fn begin_removes_leftovers_and_locks_out_a_second_deploy() {
+        let dir = tempfile::tempdir().unwrap();
+        let www = dir.path().join("www");
+        std::fs::create_dir_all(www.join("a")).unwrap();
+        for f in [
+            "a/.punchline-x1Y2z3.tmp",
+            ".punchline-abc.tmp",
+            "a/keep.tmp",
+            ".punchline-manifest.json",
+        ] {
+            std::fs::write(www.join(f), "").unwrap();
+        }
+        let t = FileTarget::new(&www);
+        t.begin().unwrap();
+        let mut left: Vec<String> = walkdir::WalkDir::new(&www)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(&www).unwrap().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".punchline-manifest.json", "a/keep.tmp"]);
+        #[cfg(unix)]
+        {
+            let e = FileTarget::new(&www).begin().unwrap_err();
+            assert!(e.message.contains("another deploy"), "{e}");
+            drop(t);
+            FileTarget::new(&www).begin().unwrap();
+        }
     }
 
     #[test]

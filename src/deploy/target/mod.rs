@@ -31,6 +31,13 @@ pub trait Target: Send + Sync {
     fn put(&self, path: &str, body: &[u8], headers: &ObjectHeaders) -> Result<(), TargetError>;
     /// Removes the object at `path`; removing what is not there succeeds.
     fn delete(&self, path: &str) -> Result<(), TargetError>;
+    /// Called once before a deploy changes anything: a folder takes a lock
+    /// (one deploy at a time) and removes the temporary files of deploys
+    /// that were killed. Nothing to do for a bucket (an object appears
+    /// whole or not at all).
+    fn begin(&self) -> Result<(), TargetError> {
+        Ok(())
+    }
 }
 
 /// A failed target operation.
