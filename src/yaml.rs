@@ -568,14 +568,21 @@ impl Reader<'_> {
         }
     }
 
-    /// A required text field: reports its absence at the block's first line.
+    /// Records an error at `line`/`col` of the file itself (not shifted):
+    /// for positions outside the YAML text, such as the opening `---`.
+    pub fn error_in_file(&mut self, code: &'static str, line: usize, col: usize, msg: String, help: String) {
+        self.diags.push(Diagnostic::error(code, self.path, msg).at(line, col).help(help));
+    }
+
+    /// A required text field: reports its absence at the block that lacks
+    /// it (the first key of a block mapping, the `{` of a flow one).
     pub fn required_string(&mut self, parent: &Node, key: &str, what: &str) -> Option<String> {
         let s = self.string(parent, key);
         if s.is_none() && parent.get(key).is_none_or(Node::is_null) {
             self.error(
                 "FM004",
                 parent.line.max(1),
-                0,
+                parent.col.max(1),
                 format!("missing required field '{key}' in {what}"),
                 Some(format!("add a line '{key}: ...'")),
             );
@@ -634,11 +641,12 @@ impl Reader<'_> {
         }
     }
 
-    /// An optional date or timestamp.
+    /// An optional date or timestamp. A date past the last instant time
+    /// can hold (`9999-12-31`, a common "never") is read as that instant.
     pub fn when(&mut self, parent: &Node, key: &str) -> Option<When> {
         let text = self.string(parent, key)?;
         let v = parent.get(key)?;
-        match When::parse(&text) {
+        match When::parse(&text).or_else(|| far_future(&text)) {
             Some(w) => Some(w),
             None => {
                 self.error(
@@ -663,6 +671,21 @@ impl Reader<'_> {
             None,
         );
     }
+}
+
+/// A valid date or time after [`jiff::Timestamp::MAX`] (late on 9999-12-30
+/// UTC), clamped to it: such dates mean "never", and clamping keeps every
+/// later comparison and format in range.
+fn far_future(text: &str) -> Option<When> {
+    let text = text.trim();
+    let date_only = text.len() == 10;
+    let date: jiff::civil::Date = text.get(..10)?.parse().ok()?;
+    let valid = date_only || text[10..].starts_with(['T', 't', ' ']);
+    let max = jiff::Timestamp::MAX.to_zoned(jiff::tz::TimeZone::UTC).date();
+    (valid && date >= max).then_some(When {
+        ts: jiff::Timestamp::MAX,
+        date_only,
+    })
 }
 
 #[cfg(test)]
