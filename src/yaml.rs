@@ -571,7 +571,8 @@ impl Reader<'_> {
     /// Records an error at `line`/`col` of the file itself (not shifted):
     /// for positions outside the YAML text, such as the opening `---`.
     pub fn error_in_file(&mut self, code: &'static str, line: usize, col: usize, msg: String, help: String) {
-        self.diags.push(Diagnostic::error(code, self.path, msg).at(line, col).help(help));
+        self.diags
+            .push(Diagnostic::error(code, self.path, msg).at(line, col).help(help));
     }
 
     /// A required text field: reports its absence at the block that lacks

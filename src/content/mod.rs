@@ -152,7 +152,7 @@ pub fn slugify(s: &str) -> String {
 }
 
 /// The longest slug, in bytes: the longest folder name file systems allow.
-const MAX_SLUG: usize = 255;
+pub const MAX_SLUG: usize = 255;
 
 /// Whether a user-given slug is safe as one URL path segment.
 pub fn is_safe_slug(s: &str) -> bool {
@@ -238,8 +238,8 @@ pub fn read_source(root: &Path, rel: &Path) -> std::result::Result<String, ReadE
         diagnostic: Box::new(d),
     };
     let io = |e: std::io::Error| {
-        let d = Diagnostic::error("IO001", rel, format!("cannot read the file: {e}"))
-            .help("check the file is readable");
+        let d =
+            Diagnostic::error("IO001", rel, format!("cannot read the file: {e}")).help("check the file is readable");
         fail(e.kind() == std::io::ErrorKind::NotFound, d)
     };
     let file = std::fs::File::open(root.join(rel)).map_err(io)?;
@@ -272,9 +272,13 @@ pub fn read_source(root: &Path, rel: &Path) -> std::result::Result<String, ReadE
         let line = good.matches('\n').count() + 1;
         let col = good.rsplit('\n').next().unwrap_or("").chars().count() + 1;
         let byte = e.as_bytes()[good.len()];
-        let d = Diagnostic::error("IO001", rel, format!("the file is not UTF-8 text: byte 0x{byte:02X} here"))
-            .at(line, col)
-            .help("save the file as UTF-8 in your editor");
+        let d = Diagnostic::error(
+            "IO001",
+            rel,
+            format!("the file is not UTF-8 text: byte 0x{byte:02X} here"),
+        )
+        .at(line, col)
+        .help("save the file as UTF-8 in your editor");
         fail(false, d)
     })
 }
@@ -287,11 +291,9 @@ pub fn load(root: &Path, roles: &Roles) -> Result<(Vec<Document>, Vec<Diagnostic
     timer.lap(&format!("discover {} files", files.len()));
     let results: Vec<(Option<Document>, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|rel| {
-            match read_source(root, rel) {
-                Ok(text) => parse_document(rel, &text, roles),
-                Err(e) => (None, vec![*e.diagnostic]),
-            }
+        .map(|rel| match read_source(root, rel) {
+            Ok(text) => parse_document(rel, &text, roles),
+            Err(e) => (None, vec![*e.diagnostic]),
         })
         .collect();
     let mut docs = Vec::with_capacity(results.len());
@@ -355,11 +357,7 @@ pub fn parse_document(rel: &Path, text: &str, roles: &Roles) -> (Option<Document
                 ErrorKind::Depth => ("FM007", e.message),
                 ErrorKind::Keys | ErrorKind::Nodes => ("FM008", e.message),
             };
-            diags.push(
-                Diagnostic::error(code, rel, msg)
-                    .at(line, e.col)
-                    .help(e.kind.help()),
-            );
+            diags.push(Diagnostic::error(code, rel, msg).at(line, e.col).help(e.kind.help()));
             return (None, diags);
         }
     };
