@@ -113,6 +113,9 @@ impl SyntaxError {
 pub const MAX_ALIAS_NODES: usize = 10_000;
 /// The most bytes of text that anchors and aliases may copy in one file.
 pub const MAX_ALIAS_BYTES: usize = 1 << 20;
+/// The most bytes of text that anchors may keep for their aliases (nested
+/// anchors keep their values once per anchor around them).
+const MAX_ANCHOR_BYTES: usize = 8 << 20;
 /// The deepest nesting of lists and mappings. Settings need three or four
 /// levels; the limit keeps every walk of the tree (and its drop) shallow.
 pub const MAX_DEPTH: usize = 64;
@@ -236,6 +239,20 @@ impl Cost {
     }
 }
 
+/// `used` plus `cost`, or what it would be, when over `max_nodes` or
+/// `max_bytes`, as text for the message.
+fn within(used: Cost, cost: Cost, max_nodes: usize, max_bytes: usize) -> Result<Cost, String> {
+    let mut after = used;
+    after.add(cost);
+    if after.nodes > max_nodes {
+        Err(format!("{} values, over the {max_nodes} allowed", after.nodes))
+    } else if after.bytes > max_bytes {
+        Err(format!("{} bytes of text, over the {max_bytes} allowed", after.bytes))
+    } else {
+        Ok(after)
+    }
+}
+
 /// A collection being built.
 struct Frame {
     node: Node,
@@ -260,8 +277,10 @@ struct TreeBuilder {
     /// Anchored values and their size.
     anchors: std::collections::HashMap<usize, (Node, Cost)>,
     root: Option<Node>,
-    /// What anchors and aliases have copied so far.
+    /// What aliases have copied so far.
     copied: Cost,
+    /// What anchors have kept (copied) so far.
+    anchored: Cost,
     /// Values in the tree so far, copies included.
     nodes: usize,
     /// Where text was cleaned.
@@ -307,7 +326,7 @@ impl TreeBuilder {
             return Err(SyntaxError::new(ErrorKind::Syntax, "unknown alias".into(), line, col));
         };
         let cost = *cost;
-        self.charge(cost, "this alias", line, col)?;
+        self.charge(cost, line, col)?;
         self.count(cost.nodes, line, col)?;
         let (node, _) = &self.anchors[&id];
         let node = Node {
@@ -319,23 +338,11 @@ impl TreeBuilder {
     }
 
     /// Counts a copy of `cost` against the alias budget.
-    fn charge(&mut self, cost: Cost, what: &str, line: usize, col: usize) -> Result<(), SyntaxError> {
-        let mut after = self.copied;
-        after.add(cost);
-        let over = if after.nodes > MAX_ALIAS_NODES {
-            Some(format!("{} values, over the {MAX_ALIAS_NODES} allowed", after.nodes))
-        } else if after.bytes > MAX_ALIAS_BYTES {
-            Some(format!(
-                "{} bytes of text, over the {MAX_ALIAS_BYTES} allowed",
-                after.bytes
-            ))
-        } else {
-            None
-        };
-        if let Some(over) = over {
-            let msg = format!("{what} would make anchors and aliases copy {over}");
-            return Err(SyntaxError::new(ErrorKind::Aliases, msg, line, col));
-        }
+    fn charge(&mut self, cost: Cost, line: usize, col: usize) -> Result<(), SyntaxError> {
+        let after = within(self.copied, cost, MAX_ALIAS_NODES, MAX_ALIAS_BYTES).map_err(|over| {
+            let msg = format!("this alias would make aliases copy {over}");
+            SyntaxError::new(ErrorKind::Aliases, msg, line, col)
+        })?;
         self.copied = after;
         Ok(())
     }
@@ -345,8 +352,13 @@ impl TreeBuilder {
     fn value(&mut self, node: Node, anchor: usize, cost: Cost) -> Result<(), SyntaxError> {
         let (line, col) = (node.line, node.col);
         if anchor != 0 {
-            // The anchored value is kept for its aliases: a copy, counted.
-            self.charge(cost, "this anchor", line, col)?;
+            // The anchored value is kept for its aliases: a copy. Anchors
+            // nested in anchors copy the inner values again, so these
+            // copies are bounded too (alias copies are bounded above).
+            self.anchored = within(self.anchored, cost, MAX_NODES, MAX_ANCHOR_BYTES).map_err(|over| {
+                let msg = format!("this anchor would make anchors keep {over}");
+                SyntaxError::new(ErrorKind::Aliases, msg, line, col)
+            })?;
             self.anchors.insert(anchor, (node.clone(), cost));
         }
         let Some(frame) = self.stack.last_mut() else {
@@ -752,12 +764,12 @@ mod tests {
     #[test]
     fn alias_bombs_are_refused_at_the_alias() {
         let e = refused(&bomb("[", "]", ", "));
-        // Anchors a0..a3 and their aliases copy 4685 values; each alias of
-        // a3 copies 2111 more, and the third one is too many.
-        assert_eq!((e.line, e.col), (5, 20), "{e:?}");
+        // Aliases in a1..a3 copy 2340 values; each alias of a3 copies 2111
+        // more, and the fourth one is too many.
+        assert_eq!((e.line, e.col), (5, 25), "{e:?}");
         assert_eq!(
             e.message,
-            "this alias would make anchors and aliases copy 11018 values, over the 10000 allowed"
+            "this alias would make aliases copy 10784 values, over the 10000 allowed"
         );
         let mapping = (1..10).fold("a0: &a0 {k: x}\n".to_string(), |mut s, i| {
             let keys: Vec<String> = (0..10).map(|k| format!("k{k}: *a{}", i - 1)).collect();
