@@ -21,6 +21,7 @@ pub const SITE_KEYS: &[&str] = &[
     "headlines",
     "menu",
     "search",
+    "limits",
     "deploy",
     "audit",
 ];
@@ -33,6 +34,29 @@ pub struct MenuItem {
     /// The link target (site-relative such as `/jokes/`, or absolute).
     pub url: String,
 }
+
+/// Caps on the lists one item may carry that are repeated across the
+/// output (every tag page lists the item with its tags): without them one
+/// file with thousands of tags would make hundreds of megabytes of pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Tags per item.
+    pub tags_per_item: usize,
+    /// `seo.keywords` per item.
+    pub keywords_per_item: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            tags_per_item: 20,
+            keywords_per_item: 20,
+        }
+    }
+}
+
+/// The keys of `limits:`.
+pub const LIMIT_KEYS: &[&str] = &["tags_per_item", "keywords_per_item"];
 
 /// The site's settings, with defaults filled in.
 #[derive(Debug, Clone)]
@@ -57,6 +81,8 @@ pub struct SiteConfig {
     pub menu: Vec<MenuItem>,
     /// Whether search-index.json is written.
     pub search: bool,
+    /// Caps on per-item lists.
+    pub limits: Limits,
     /// The whole file, for sections read by other stages.
     pub raw: Node,
     /// Where it was read from (site.yaml, even when absent).
@@ -85,6 +111,7 @@ impl Default for SiteConfig {
                 link("Categories", "/categories/"),
             ],
             search: true,
+            limits: Limits::default(),
             raw: Node {
                 value: Value::Null,
                 line: 1,
@@ -117,10 +144,14 @@ impl SiteConfig {
         let node = match yaml::parse(text) {
             Ok(n) => n,
             Err(e) => {
+                let msg = match e.kind {
+                    yaml::ErrorKind::Syntax => format!("site.yaml is not valid YAML: {}", e.message),
+                    _ => format!("site.yaml is refused: {}", e.message),
+                };
                 diags.push(
-                    Diagnostic::error("CFG001", rel, format!("site.yaml is not valid YAML: {}", e.message))
+                    Diagnostic::error("CFG001", rel, msg)
                         .at(e.line, e.col)
-                        .help("fix the YAML syntax at this position"),
+                        .help(e.kind.help()),
                 );
                 return cfg;
             }
@@ -177,6 +208,9 @@ impl SiteConfig {
         if let Some(menu) = node.get("menu") {
             cfg.menu = read_menu(&mut r, menu);
         }
+        if let Some(limits) = r.map(&node, "limits") {
+            cfg.limits = read_limits(&mut r, limits);
+        }
         cfg.raw = node;
         cfg
     }
@@ -192,6 +226,31 @@ impl SiteConfig {
     pub fn permalink(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }
+}
+
+fn read_limits(r: &mut Reader, node: &Node) -> Limits {
+    r.check_keys(node, LIMIT_KEYS, "limits");
+    let mut limits = Limits::default();
+    for (key, slot) in [
+        ("tags_per_item", &mut limits.tags_per_item),
+        ("keywords_per_item", &mut limits.keywords_per_item),
+    ] {
+        match r.uint(node, key) {
+            Some(0) => {
+                let v = node.get(key).expect("read above");
+                r.error(
+                    "CFG002",
+                    v.line,
+                    v.col,
+                    format!("limits.{key} must be at least 1"),
+                    None,
+                );
+            }
+            Some(n) => *slot = usize::try_from(n).unwrap_or(usize::MAX),
+            None => {}
+        }
+    }
+    limits
 }
 
 fn read_menu(r: &mut Reader, menu: &Node) -> Vec<MenuItem> {

@@ -243,18 +243,17 @@ pub fn read(r: &mut Reader, node: &Node, kind: Kind) -> Option<Meta> {
         }
     }
     let positions = key_positions(node, r.line_offset);
-    let title = r.required_string(node, "title", "front matter");
+    let title = required(r, node, "title", "a line 'title: ...'");
+    let title = check_title(r, node, "title", title);
     let date = r.when(node, "date");
     if node.get("date").is_none() {
-        r.error(
-            "FM004",
-            node.line,
-            0,
-            "missing required field 'date'".into(),
-            Some("add a line 'date: YYYY-MM-DD'".into()),
-        );
+        missing(r, "date", "a line 'date: YYYY-MM-DD'");
     }
-    let author = r.required_string(node, "author", "front matter");
+    let author = required(r, node, "author", "a line 'author: <member id from roles.yaml>'");
+    let mut positions = positions;
+    let tags = read_terms(r, node, "tags", true);
+    positions.tags = tags.iter().map(|&(_, line, col)| (line, col)).collect();
+    let category = read_terms(r, node, "category", false).pop().map(|(name, _, _)| name);
     let status = match r.string(node, "status") {
         None => Status::Draft,
         Some(s) => Status::parse(&s).unwrap_or_else(|| {
@@ -274,8 +273,8 @@ pub fn read(r: &mut Reader, node: &Node, kind: Kind) -> Option<Meta> {
         author: author.clone().unwrap_or_default(),
         role: r.string(node, "role"),
         slug: r.string(node, "slug"),
-        tags: r.string_list(node, "tags"),
-        category: r.string(node, "category"),
+        tags: tags.into_iter().map(|(name, _, _)| name).collect(),
+        category,
         status,
         publish_at: r.when(node, "publish_at"),
         expires: r.when(node, "expires"),
@@ -292,6 +291,26 @@ pub fn read(r: &mut Reader, node: &Node, kind: Kind) -> Option<Meta> {
     (title.is_some() && date.is_some() && author.is_some()).then_some(meta)
 }
 
+/// A required top-level text field; its absence is reported at the opening
+/// `---` (there is no better place for what is not there).
+fn required(r: &mut Reader, node: &Node, key: &str, add: &str) -> Option<String> {
+    let s = r.string(node, key);
+    if s.is_none() && node.get(key).is_none_or(Node::is_null) {
+        missing(r, key, add);
+    }
+    s
+}
+
+fn missing(r: &mut Reader, key: &str, add: &str) {
+    r.error_in_file(
+        "FM004",
+        1,
+        1,
+        format!("missing required field '{key}' in front matter"),
+        format!("add {add} between the '---' lines"),
+    );
+}
+
 /// Where each top-level key is, and each key of `seo:` as `seo.KEY`, so a
 /// finding about the meta description points at the description's line.
 fn key_positions(node: &Node, line_offset: usize) -> Positions {
@@ -304,7 +323,7 @@ fn key_positions(node: &Node, line_offset: usize) -> Positions {
             }
         }
     }
-    positions.0.shrink_to_fit();
+    positions.keys.shrink_to_fit();
     positions
 }
 
@@ -313,12 +332,16 @@ fn key_positions(node: &Node, line_offset: usize) -> Positions {
 /// keys, and a map's nodes cost several times the list's bytes on every
 /// document of a large site.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct Positions(Vec<(Box<str>, u32, u32)>);
+pub struct Positions {
+    keys: Vec<(Box<str>, u32, u32)>,
+    /// Where each kept tag is, in the order of `Meta::tags`.
+    tags: Vec<(u32, u32)>,
+}
 
 impl Positions {
     /// Where `key` is, if the front matter has it.
     pub fn get(&self, key: &str) -> Option<(usize, usize)> {
-        self.0
+        self.keys
             .iter()
             .find(|(k, _, _)| &**k == key)
             .map(|&(_, line, col)| (line as usize, col as usize))
@@ -329,12 +352,97 @@ impl Positions {
         self.get(key).is_some()
     }
 
+    /// Where the tag `Meta::tags[i]` is written (or the `tags:` key).
+    pub fn tag(&self, i: usize) -> Option<(usize, usize)> {
+        match self.tags.get(i) {
+            Some(&(line, col)) => Some((line as usize, col as usize)),
+            None => self.get("tags"),
+        }
+    }
+
     /// Records `key` at (line, col). Keys are unique: the YAML reader
     /// rejects a repeated key.
     fn push(&mut self, key: String, line: usize, col: usize) {
-        let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        self.0.push((key.into_boxed_str(), clamp(line), clamp(col)));
+        self.keys.push((key.into_boxed_str(), clamp(line), clamp(col)));
     }
+}
+
+fn clamp(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The longest title (and SEO title), in characters: longer ones are not
+/// titles, and every listing, feed and tab repeats them.
+pub const MAX_TITLE_CHARS: usize = 500;
+
+/// Reports a title over [`MAX_TITLE_CHARS`]; returns it cut to the limit.
+fn check_title(r: &mut Reader, parent: &Node, key: &str, title: Option<String>) -> Option<String> {
+    let mut title = title?;
+    let chars = title.chars().count();
+    if chars > MAX_TITLE_CHARS {
+        let v = parent.get(key).expect("read above");
+        r.error(
+            "FM010",
+            v.line,
+            v.col,
+            format!("'{key}' is {chars} characters long, over the {MAX_TITLE_CHARS} a title may have"),
+            Some("shorten it; put the rest in the body or in seo.description".into()),
+        );
+        let end = title
+            .char_indices()
+            .nth(MAX_TITLE_CHARS)
+            .map_or(title.len(), |(i, _)| i);
+        title.truncate(end);
+    }
+    Some(title)
+}
+
+/// Reads `tags` (a list, or one text) or `category` (one text) and checks
+/// that each term can be a URL folder: a term whose slug is empty (`!!!`)
+/// or longer than a file name may be is reported at its line and dropped,
+/// so no link to `/tags//` is ever made. Returns the terms and positions.
+fn read_terms(r: &mut Reader, node: &Node, key: &str, list: bool) -> Vec<(String, u32, u32)> {
+    let Some(v) = node.get(key) else { return Vec::new() };
+    let items: Vec<&Node> = match &v.value {
+        Value::Null => Vec::new(),
+        Value::Seq(items) if list => items.iter().collect(),
+        _ => vec![v],
+    };
+    let what = if list { "tag" } else { "category" };
+    let mut terms = Vec::with_capacity(items.len());
+    for item in items {
+        let Some(name) = item.scalar_text() else {
+            let expected = if list { "text items" } else { "text" };
+            r.type_error(key, item, expected);
+            continue;
+        };
+        let slug = crate::content::slugify(&name);
+        let line = item.line + r.line_offset;
+        if slug.is_empty() {
+            r.error(
+                "TAX002",
+                item.line,
+                item.col,
+                format!("the {what} '{name}' has no letters or digits, so it has no URL"),
+                Some(format!("use a {what} with at least one letter or digit")),
+            );
+        } else if slug.len() > crate::content::MAX_SLUG {
+            r.error(
+                "TAX003",
+                item.line,
+                item.col,
+                format!(
+                    "the {what} is {} bytes as a URL folder name, over the {} a folder name may have",
+                    slug.len(),
+                    crate::content::MAX_SLUG
+                ),
+                Some(format!("shorten the {what} to a few words")),
+            );
+        } else {
+            terms.push((name, clamp(line), clamp(item.col)));
+        }
+    }
+    terms
 }
 
 fn read_seo(r: &mut Reader, node: &Node) -> Seo {
@@ -343,7 +451,10 @@ fn read_seo(r: &mut Reader, node: &Node) -> Seo {
     };
     r.check_keys(seo, SEO_FIELDS, "seo");
     Seo {
-        title: r.string(seo, "title"),
+        title: {
+            let t = r.string(seo, "title");
+            check_title(r, seo, "title", t)
+        },
         description: r.string(seo, "description"),
         keywords: r.string_list(seo, "keywords"),
         focus_keyword: r.string(seo, "focus_keyword"),
@@ -429,10 +540,11 @@ fn read_special(r: &mut Reader, node: &Node) -> SpecialMeta {
             slogan: r.string(h, "slogan"),
         };
         if sp.hero.image.is_some() && sp.hero.alt.as_deref().is_none_or(str::is_empty) {
+            let at = node.key("hero").expect("read above");
             r.error(
                 "FM004",
-                h.line,
-                h.col,
+                at.line,
+                at.col,
                 "the hero image has no 'alt' text".into(),
                 Some("describe the image for screen readers: alt: \"...\"".into()),
             );
@@ -441,12 +553,12 @@ fn read_special(r: &mut Reader, node: &Node) -> SpecialMeta {
     match r.map(node, "select") {
         Some(s) => sp.select = read_select(r, s),
         None => {
-            r.error(
+            r.error_in_file(
                 "FM004",
-                node.line,
-                0,
+                1,
+                1,
                 "a special needs a 'select:' query".into(),
-                Some("add select: {tags: [halloween], match: any, limit: 50, sort: date-desc}".into()),
+                "add select: {tags: [halloween], match: any, limit: 50, sort: date-desc}".into(),
             );
         }
     }

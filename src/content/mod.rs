@@ -12,7 +12,7 @@ pub use meta::Meta;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Error, Result};
 use crate::workflow::roles::Roles;
-use crate::yaml::{self, Reader};
+use crate::yaml::{self, ErrorKind, Reader};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -152,7 +152,7 @@ pub fn slugify(s: &str) -> String {
 }
 
 /// The longest slug, in bytes: the longest folder name file systems allow.
-const MAX_SLUG: usize = 255;
+pub const MAX_SLUG: usize = 255;
 
 /// Whether a user-given slug is safe as one URL path segment.
 pub fn is_safe_slug(s: &str) -> bool {
@@ -161,12 +161,19 @@ pub fn is_safe_slug(s: &str) -> bool {
 
 /// Finds every `.md` file under `root/content`, sorted by path. Hidden files
 /// and editor backups (`.x.md`, `x.md~`) are skipped.
+///
+/// Symbolic links are not followed as folders (a loop would never end). A
+/// linked `.md` file is read when its target is inside the site folder; a
+/// link (to a file or a folder) that leads outside it is an error at the
+/// link's path, so a build never publishes a file from elsewhere on the disk.
 pub fn discover(root: &Path) -> Result<Vec<PathBuf>> {
     let dir = root.join("content");
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
+    let site = root.canonicalize().map_err(|e| Error::io(root, e))?;
     let mut files = Vec::new();
+    let mut outside = Vec::new();
     for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(&dir).to_path_buf();
@@ -180,11 +187,100 @@ pub fn discover(root: &Path) -> Result<Vec<PathBuf>> {
         if name.starts_with('.') && entry.depth() > 0 {
             continue;
         }
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
+        if entry.path_is_symlink() {
+            match entry.path().canonicalize() {
+                Ok(target) if target.starts_with(&site) => {
+                    if target.is_file() && name.ends_with(".md") {
+                        files.push(rel);
+                    }
+                }
+                _ => outside.push(
+                    Diagnostic::error("CNT002", &rel, "this symbolic link leads outside the site folder")
+                        .help("copy the file into content/ instead of linking to it"),
+                ),
+            }
+            continue;
+        }
         if entry.file_type().is_file() && name.ends_with(".md") {
-            files.push(entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf());
+            files.push(rel);
         }
     }
+    if !outside.is_empty() {
+        return Err(Error::Diagnostics(outside));
+    }
     Ok(files)
+}
+
+/// The largest content file read, in bytes: far more than any joke or
+/// bulletin, small enough that a stray huge file is refused, not loaded.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+/// The largest front matter, in bytes.
+pub const MAX_FRONT_MATTER_BYTES: usize = 1 << 20;
+
+/// Why a content file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadError {
+    /// The file does not exist (the dev server treats that as a deletion).
+    pub not_found: bool,
+    /// The problem, for the user.
+    pub diagnostic: Box<Diagnostic>,
+}
+
+/// Reads the content file `rel` (a path from `root`) as UTF-8 text: the one
+/// way every command reads a content file. A file over [`MAX_FILE_BYTES`]
+/// is refused without being read whole; text that is not UTF-8 is reported
+/// at the line and column of its first bad byte.
+pub fn read_source(root: &Path, rel: &Path) -> std::result::Result<String, ReadError> {
+    use std::io::Read;
+    let fail = |not_found: bool, d: Diagnostic| ReadError {
+        not_found,
+        diagnostic: Box::new(d),
+    };
+    let io = |e: std::io::Error| {
+        let d =
+            Diagnostic::error("IO001", rel, format!("cannot read the file: {e}")).help("check the file is readable");
+        fail(e.kind() == std::io::ErrorKind::NotFound, d)
+    };
+    let file = std::fs::File::open(root.join(rel)).map_err(io)?;
+    let too_big = |size: u64| {
+        let d = Diagnostic::error(
+            "IO002",
+            rel,
+            format!(
+                "the file is {} MiB, over the {} MiB a content file may have",
+                size.div_ceil(1 << 20),
+                MAX_FILE_BYTES >> 20
+            ),
+        )
+        .help("split it into several items, or move large media out of content/");
+        fail(false, d)
+    };
+    let size = file.metadata().map_err(io)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(too_big(size));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    // The size can change between the check and the read: read no more.
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let good = std::str::from_utf8(good).expect("valid up to here");
+        let line = good.matches('\n').count() + 1;
+        let col = good.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        let byte = e.as_bytes()[good.len()];
+        let d = Diagnostic::error(
+            "IO001",
+            rel,
+            format!("the file is not UTF-8 text: byte 0x{byte:02X} here"),
+        )
+        .at(line, col)
+        .help("save the file as UTF-8 in your editor");
+        fail(false, d)
+    })
 }
 
 /// Loads every content file: discover, then read and parse in parallel.
@@ -195,16 +291,9 @@ pub fn load(root: &Path, roles: &Roles) -> Result<(Vec<Document>, Vec<Diagnostic
     timer.lap(&format!("discover {} files", files.len()));
     let results: Vec<(Option<Document>, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|rel| {
-            let abs = root.join(rel);
-            match std::fs::read_to_string(&abs) {
-                Ok(text) => parse_document(rel, &text, roles),
-                Err(e) => (
-                    None,
-                    vec![Diagnostic::error("IO001", rel, format!("cannot read the file: {e}"))
-                        .help("check the file is UTF-8 text and readable")],
-                ),
-            }
+        .map(|rel| match read_source(root, rel) {
+            Ok(text) => parse_document(rel, &text, roles),
+            Err(e) => (None, vec![*e.diagnostic]),
         })
         .collect();
     let mut docs = Vec::with_capacity(results.len());
@@ -241,18 +330,41 @@ pub fn parse_document(rel: &Path, text: &str, roles: &Roles) -> (Option<Document
             return (None, diags);
         }
     };
-    let node = match yaml::parse(sp.front) {
-        Ok(n) => n,
+    if sp.front.len() > MAX_FRONT_MATTER_BYTES {
+        diags.push(
+            Diagnostic::error(
+                "FM009",
+                rel,
+                format!(
+                    "the front matter is {} KiB, over the {} KiB it may have",
+                    sp.front.len().div_ceil(1024),
+                    MAX_FRONT_MATTER_BYTES / 1024
+                ),
+            )
+            .at(1, 1)
+            .help("keep long text in the body, below the closing '---'"),
+        );
+        return (None, diags);
+    }
+    let front = strip_forbidden(rel, sp.front, &mut diags);
+    let parsed = match yaml::parse_checked(&front) {
+        Ok(p) => p,
         Err(e) => {
             let line = if e.line > 0 { e.line + 1 } else { 0 };
-            diags.push(
-                Diagnostic::error("FM002", rel, format!("invalid YAML in front matter: {}", e.message))
-                    .at(line, e.col)
-                    .help("fix the YAML syntax here; text containing ':' or '#' needs quotes"),
-            );
+            let (code, msg) = match e.kind {
+                ErrorKind::Syntax => ("FM002", format!("invalid YAML in front matter: {}", e.message)),
+                ErrorKind::Aliases => ("FM006", e.message),
+                ErrorKind::Depth => ("FM007", e.message),
+                ErrorKind::Keys | ErrorKind::Nodes => ("FM008", e.message),
+            };
+            diags.push(Diagnostic::error(code, rel, msg).at(line, e.col).help(e.kind.help()));
             return (None, diags);
         }
     };
+    for (line, col) in parsed.stripped {
+        diags.push(stripped_warning(rel, line + 1, col));
+    }
+    let node = parsed.node;
     let mut r = Reader {
         path: rel,
         line_offset: 1,
@@ -315,6 +427,32 @@ pub fn parse_document(rel: &Path, text: &str, roles: &Roles) -> (Option<Document
         meta,
     };
     (Some(doc), diags)
+}
+
+/// The warning for text from which forbidden characters were removed.
+fn stripped_warning(rel: &Path, line: usize, col: usize) -> Diagnostic {
+    Diagnostic::warning(
+        "FM011",
+        rel,
+        "control characters (or U+FFFE, U+FFFF) were removed from this text",
+    )
+    .at(line, col)
+    .help("delete them: pages, feeds and sitemaps cannot carry them")
+}
+
+/// The front matter without characters that YAML refuses and no page, feed
+/// or sitemap may carry ([`yaml::is_forbidden`]), with a warning at each.
+/// Borrowed when there are none (nearly always).
+fn strip_forbidden<'a>(rel: &Path, front: &'a str, diags: &mut Vec<Diagnostic>) -> std::borrow::Cow<'a, str> {
+    if !front.contains(yaml::is_forbidden) {
+        return front.into();
+    }
+    for (i, line) in front.lines().enumerate() {
+        for (col, _) in line.chars().enumerate().filter(|(_, c)| yaml::is_forbidden(*c)) {
+            diags.push(stripped_warning(rel, i + 2, col + 1));
+        }
+    }
+    front.replace(yaml::is_forbidden, "").into()
 }
 
 /// Checks author, role, assignee and reviewers against roles.yaml; returns

@@ -281,17 +281,13 @@ impl Engine {
         let roles = &self.roles;
         let parsed: Vec<(PathBuf, Option<Document>, Vec<Diagnostic>)> = paths
             .par_iter()
-            .map(|rel| match std::fs::read_to_string(self.root.join(rel)) {
+            .map(|rel| match content::read_source(&self.root, rel) {
                 Ok(text) => {
                     let (doc, d) = content::parse_document(rel, &text, roles);
                     (rel.clone(), doc, d)
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => (rel.clone(), None, Vec::new()),
-                Err(e) => (
-                    rel.clone(),
-                    None,
-                    vec![Diagnostic::error("IO001", rel, format!("cannot read the file: {e}"))],
-                ),
+                Err(e) if e.not_found => (rel.clone(), None, Vec::new()),
+                Err(e) => (rel.clone(), None, vec![*e.diagnostic]),
             })
             .collect();
         let mut fresh = HashMap::new();
@@ -413,19 +409,12 @@ impl Engine {
                 let rel = &entries[i].doc.path;
                 let (doc, parse) = match doc {
                     Some(doc) => (Some(doc), None),
-                    None => match std::fs::read_to_string(root.join(rel)) {
+                    None => match content::read_source(root, rel) {
                         Ok(text) => {
                             let (doc, d) = content::parse_document(rel, &text, roles);
                             (doc, Some(d))
                         }
-                        Err(e) => (
-                            None,
-                            Some(vec![Diagnostic::error(
-                                "IO001",
-                                rel,
-                                format!("cannot read the file: {e}"),
-                            )]),
-                        ),
+                        Err(e) => (None, Some(vec![*e.diagnostic])),
                     },
                 };
                 let Some(doc) = doc else {

@@ -304,6 +304,7 @@ impl Site {
                 items: select(&pages, &jokes, &bulletins, i),
             })
             .collect();
+        check_limits(&pages, &config, &mut diags);
         for sp in specials.iter().filter(|s| s.items.is_empty()) {
             let doc = &pages[sp.page].doc;
             let (l, c) = doc.meta.pos("select");
@@ -350,6 +351,36 @@ impl Site {
     pub fn active_specials(&self) -> impl Iterator<Item = &Special> {
         self.specials.iter()
     }
+}
+
+/// Reports items with more tags or keywords than site.yaml's `limits:`
+/// allow, at the first one too many: tag pages repeat every item with its
+/// tags, so an unbounded list multiplies into the output.
+fn check_limits(pages: &[Arc<Page>], config: &SiteConfig, diags: &mut Vec<Diagnostic>) {
+    let limits = config.limits;
+    for p in pages {
+        let m = &p.doc.meta;
+        if m.tags.len() > limits.tags_per_item {
+            let (l, c) = m.positions.tag(limits.tags_per_item).unwrap_or((2, 1));
+            diags.push(too_many(p, "tags", m.tags.len(), limits.tags_per_item, "tags_per_item").at(l, c));
+        }
+        if m.seo.keywords.len() > limits.keywords_per_item {
+            let (l, c) = m.pos("seo.keywords");
+            let n = m.seo.keywords.len();
+            diags.push(too_many(p, "seo.keywords", n, limits.keywords_per_item, "keywords_per_item").at(l, c));
+        }
+    }
+}
+
+fn too_many(p: &Page, what: &str, n: usize, max: usize, setting: &str) -> Diagnostic {
+    Diagnostic::error(
+        "TAX001",
+        &p.doc.path,
+        format!("{n} {what}, over the {max} an item may have"),
+    )
+    .help(format!(
+        "keep the {max} that matter most, or raise limits.{setting} in site.yaml"
+    ))
 }
 
 /// Sort key: newest first, then by id (path order).

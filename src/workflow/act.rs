@@ -108,11 +108,7 @@ pub fn run(ctx: &Context, paths: &[PathBuf], req: &Request) -> Result<Vec<Done>>
 
 /// Reads, checks and edits one file in memory.
 fn prepare(ctx: &Context, rel: &Path, req: &Request) -> std::result::Result<(PathBuf, String, Done), Vec<Diagnostic>> {
-    let path = ctx.root.join(rel);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        vec![Diagnostic::error("IO001", rel, format!("cannot read the file: {e}"))
-            .help("check the file is UTF-8 text and readable")]
-    })?;
+    let text = content::read_source(ctx.root, rel).map_err(|e| vec![*e.diagnostic])?;
     let (doc, diags) = content::parse_document(rel, &text, ctx.roles);
     let doc = match doc {
         Some(doc) if !has_errors(&diags) => doc,
