@@ -482,3 +482,19 @@ fn deploys_killed_midway_leave_nothing_the_next_deploy_would_believe() {
         assert_same_tree(&deployed(&www), &want, &format!("deploy after a kill at step {step}"));
     }
 }
+
+#[test]
+fn serve_keeps_the_last_good_site_when_a_yaml_bomb_arrives() {
+    // Nine levels of ten aliases each: a billion values if expanded.
+    let mut bomb = String::from("---\na0: &a0 [x]\n");
+    for i in 1..10 {
+        let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+        bomb.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    bomb.push_str("title: Bomb\ndate: 2026-11-01\nauthor: alice\nstatus: published\n---\nBoom.\n");
+    let errors = serve_keeps_the_last_good_site("content/jokes/j2.md", &bomb, "/jokes/j2/", "The joke j2.");
+    assert!(
+        errors[0].starts_with("content/jokes/j2.md:6:") && errors[0].contains("error[FM006]"),
+        "{errors:?}"
+    );
+}
