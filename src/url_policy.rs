@@ -49,7 +49,9 @@ pub fn is_unsafe(url: &str, kind: UrlKind) -> bool {
     };
     let scheme = &u[..colon];
     let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     if !is_scheme {
         // `/a:b`, `?q=a:b`, `#x:y`: a relative URL with a colon later on.
         return false;
@@ -178,14 +180,20 @@ fn reference(s: &str) -> Option<(char, usize)> {
             Some(b'x' | b'X') => (16, 3),
             _ => (10, 2),
         };
-        let digits = s[digits_at..].bytes().take_while(|b| b.is_ascii_hexdigit() && (radix == 16 || b.is_ascii_digit())).count();
+        let digits = s[digits_at..]
+            .bytes()
+            .take_while(|b| b.is_ascii_hexdigit() && (radix == 16 || b.is_ascii_digit()))
+            .count();
         if digits == 0 {
             return None;
         }
-        let value = s[digits_at..digits_at + digits]
-            .chars()
-            .try_fold(0u32, |v, c| v.checked_mul(radix).and_then(|v| v.checked_add(c.to_digit(radix)?)));
-        let c = value.and_then(char::from_u32).filter(|&c| c != '\0').unwrap_or('\u{fffd}');
+        let value = s[digits_at..digits_at + digits].chars().try_fold(0u32, |v, c| {
+            v.checked_mul(radix).and_then(|v| v.checked_add(c.to_digit(radix)?))
+        });
+        let c = value
+            .and_then(char::from_u32)
+            .filter(|&c| c != '\0')
+            .unwrap_or('\u{fffd}');
         let end = digits_at + digits;
         let used = if s[end..].starts_with(';') { end + 1 } else { end };
         return Some((c, used));
@@ -208,7 +216,11 @@ fn percent_decode(s: &str) -> Cow<'_, str> {
     let mut i = 0;
     while i < b.len() {
         let hex = |c: u8| (c as char).to_digit(16);
-        match (b[i], b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex)) {
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(hex),
+            b.get(i + 2).copied().and_then(hex),
+        ) {
             (b'%', Some(h), Some(l)) => {
                 out.push((h * 16 + l) as u8);
                 i += 3;
@@ -310,7 +322,11 @@ mod tests {
 
     #[test]
     fn raster_data_images_only_as_images() {
-        for url in ["data:image/png;base64,iVBOR", "DATA:image/jpeg;base64,/9j/", "data:image/webp,x"] {
+        for url in [
+            "data:image/png;base64,iVBOR",
+            "DATA:image/jpeg;base64,/9j/",
+            "data:image/webp,x",
+        ] {
             assert!(!is_unsafe(url, UrlKind::Image), "{url}");
             assert!(is_unsafe(url, UrlKind::Link), "{url}");
             assert!(!is_unsafe_anywhere(url), "{url}");
@@ -319,13 +335,21 @@ mod tests {
 
     #[test]
     fn warning_escapes_control_characters_and_truncates() {
-        let d = warning(Path::new("c.md"), 3, 7, "java\u{1b}[2Jscript:alert(1)", "replaced by '#'");
+        let d = warning(
+            Path::new("c.md"),
+            3,
+            7,
+            "java\u{1b}[2Jscript:alert(1)",
+            "replaced by '#'",
+        );
         assert_eq!(d.code, "SEC002");
         assert_eq!((d.line, d.col), (3, 7));
         assert!(!d.message.contains('\u{1b}'), "{}", d.message);
         assert!(d.message.contains("\\u{1b}"), "{}", d.message);
         let long = format!("javascript:{}", "a".repeat(100));
-        assert!(warning(Path::new("c.md"), 1, 1, &long, "dropped").message.contains("...'"));
+        assert!(warning(Path::new("c.md"), 1, 1, &long, "dropped")
+            .message
+            .contains("...'"));
     }
 
     #[test]
