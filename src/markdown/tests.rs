@@ -247,3 +247,24 @@ fn hostile_bodies_render_without_panic_or_blow_up() {
     assert_eq!(r.toc.len(), 50_000);
     assert_eq!(r.toc[49_999].id, "same-49999");
 }
+
+#[test]
+fn placeholders_are_recognised_wherever_a_shortcode_line_may_stand() {
+    for body in [
+        "Text\n{{ banner(link=\"/a/\") }}\nmore\n",
+        "| a | b |\n|---|---|\n| 1 | 2 |\n{{ banner(link=\"/a/\") }}\n",
+        "> quote\n{{ banner(link=\"/a/\") }}\n",
+        "- item\n  {{ banner(link=\"/a/\") }}\n",
+        "1. one\n\n   {% quote(author=\"x\") %}\n   inner\n   {% end %}\n",
+        "    code\n{{ banner(link=\"/a/\") }}\n",
+    ] {
+        let (r, d) = run(body, false);
+        assert!(d.is_empty(), "{body:?}: {d:?}");
+        assert_eq!(
+            r.html.matches("<!--punchline:shortcode:0-->").count(),
+            1,
+            "{body:?}: {}",
+            r.html
+        );
+    }
+}
