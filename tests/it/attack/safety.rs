@@ -347,3 +347,24 @@ fn hostile_bodies_build_without_panic_or_blow_up() {
     assert!(s.out("jokes/nest/index.html").contains("deep"));
     assert!(s.out("jokes/big/index.html").contains("id=\"same-119999\""));
 }
+
+#[test]
+fn script_urls_in_the_menu_are_refused_at_their_value() {
+    let s = Site::new();
+    s.write(
+        "site.yaml",
+        "title: T\nbase_url: https://jokes.test\nmenu:\n  - {name: Jokes, url: /jokes/}\n  - {name: Evil, url: \"java&#x09;script:alert(1)\"}\n",
+    );
+    s.joke("a", "");
+    let run = s.build(&[]).ok();
+    assert!(
+        run.stderr
+            .contains("site.yaml:5:23: warning[SEC002]: unsafe URL 'java&#x09;script:alert(1)' replaced by '#'"),
+        "{}",
+        run.stderr
+    );
+    let home = s.out("index.html");
+    assert_no_script_url("the home page", &home);
+    assert!(home.contains(r##"<a href="#">Evil</a>"##), "{home}");
+    assert!(home.contains(r#"<a href="/jokes/">Jokes</a>"#), "{home}");
+}
