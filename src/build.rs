@@ -191,6 +191,9 @@ pub fn render_page(mut doc: Document, i: usize, inputs: &PageInputs) -> (Option<
         allow_raw_html: roles.role_can(&doc.role, Permission::RawHtml),
         bodies,
         resolve: &resolve,
+        suggest: &|rel| {
+            crate::diagnostic::did_you_mean(rel, routes.by_rel.keys().map(String::as_str)).map(str::to_string)
+        },
     };
     let (mut rendered, mut diags) = markdown::render(&body, &opts);
     let shortcode_key = match theme {

@@ -6,6 +6,7 @@
 //! [`Node`]s and read by those stages, so this module stays small.
 
 use crate::diagnostic::{Diagnostic, Error, Result};
+use crate::url_policy::{self, UrlKind};
 use crate::yaml::{self, Node, Reader, Value};
 use std::path::{Path, PathBuf};
 
@@ -263,7 +264,14 @@ fn read_menu(r: &mut Reader, menu: &Node) -> Vec<MenuItem> {
         .filter_map(|item| {
             r.check_keys(item, &["name", "url"], "a menu entry");
             let name = r.required_string(item, "name", "a menu entry")?;
-            let url = r.required_string(item, "url", "a menu entry")?;
+            let mut url = r.required_string(item, "url", "a menu entry")?;
+            // The same URL policy as content: a menu link cannot run code either.
+            if let Some(v) = item.get("url").filter(|_| url_policy::is_unsafe(&url, UrlKind::Link)) {
+                let (line, col) = (v.line + r.line_offset, v.col);
+                r.diags
+                    .push(url_policy::warning(r.path, line, col, &url, "replaced by '#'"));
+                url = url_policy::REPLACEMENT.to_string();
+            }
             Some(MenuItem { name, url })
         })
         .collect()

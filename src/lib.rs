@@ -21,5 +21,6 @@ pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod theme;
+pub mod url_policy;
 pub mod workflow;
 pub mod yaml;

@@ -7,6 +7,7 @@
 
 pub mod git;
 pub mod meta;
+pub mod url_fields;
 
 pub use meta::Meta;
 
@@ -373,6 +374,7 @@ pub fn parse_document(rel: &Path, text: &str, roles: &Roles) -> (Option<Document
     let Some(meta) = meta::read(&mut r, &node, kind) else {
         return (None, diags);
     };
+    let meta = url_fields::check(&mut r, &node, meta);
     let role = check_people(rel, &meta, roles, &mut diags);
     let slug = match &meta.slug {
         // The slug names the item's output folder: file systems refuse

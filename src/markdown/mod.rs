@@ -7,16 +7,24 @@
 //! runs in parallel over all documents.
 //!
 //! Security invariant: without `raw_html`, no HTML from the author reaches the
-//! output as markup (it is escaped and shown as text, with a warning), and no
-//! link or image carries a `javascript:`-like URL, whoever wrote it.
+//! output as markup (it is escaped and shown as text, with a warning), in the
+//! body and in shortcode bodies alike; no link, image or shortcode argument
+//! carries a URL the [`url_policy`] refuses, whoever wrote it; and no
+//! character that HTML or XML cannot carry (see [`is_forbidden_char`])
+//! reaches any output (removed, with a warning at its line).
+//!
+//! Cost invariant: linear in the body, however hostile (deep nesting, a
+//! million brackets, repeated headings), so one file cannot stall a build.
 
 pub mod shortcodes;
 
 use crate::content::slugify;
 use crate::diagnostic::Diagnostic;
+use crate::url_policy::{self, UrlKind};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
-use std::collections::HashSet;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 
@@ -32,6 +40,8 @@ pub struct RenderOptions<'a> {
     pub bodies: Bodies,
     /// Maps an `@/` path (`jokes/x.md`) to where it points.
     pub resolve: &'a (dyn Fn(&str) -> Target + Sync),
+    /// The existing `@/` path closest to a missing one, for "did you mean".
+    pub suggest: &'a (dyn Fn(&str) -> Option<String> + Sync),
 }
 
 /// What the Markdown stage keeps of each body.
@@ -146,17 +156,31 @@ const MORE_MARKER: &str = "<!-- more -->";
 /// Characters of plain text kept when the whole text is not needed.
 pub const EXCERPT_CHARS: usize = 320;
 
+/// Broken `@/` links that get a "did you mean": each costs a pass over
+/// every path of the site, so a body with thousands of them stays cheap.
+const MAX_SUGGESTIONS: usize = 100;
+
 /// Renders one body. Problems (broken `@/` links, sanitized HTML, unsafe
-/// URLs) come back as diagnostics located in the file.
+/// URLs, forbidden characters) come back as diagnostics located in the file.
 pub fn render(body: &str, opts: &RenderOptions) -> (Rendered, Vec<Diagnostic>) {
-    let (body, calls, mut sc_diags) = shortcodes::extract(body, opts.body_line, opts.path);
-    let (mut out, mut diags) = render_plain(&body, opts);
+    let mut diags = Vec::new();
+    let body = strip_forbidden(body, opts, &mut diags);
+    let shortcodes::Extracted {
+        body,
+        calls,
+        placeholders,
+        diags: mut sc_diags,
+    } = shortcodes::extract(&body, opts.body_line, opts.path);
+    sc_diags.append(&mut diags);
+    let (mut out, mut diags) = render_plain(&body, &placeholders, opts);
     for call in calls {
         let inner = RenderOptions {
             body_line: call.line + 1,
             ..*opts
         };
-        let (r, mut d) = render_plain(&call.body, &inner);
+        // The same rule as the body: raw HTML inside a shortcode is escaped
+        // unless the author has raw_html (`opts.allow_raw_html` carries over).
+        let (r, mut d) = render_plain(&call.body, &[], &inner);
         diags.append(&mut d);
         out.plain_text.push_str(&r.plain_text);
         out.links.extend(r.links);
@@ -171,8 +195,56 @@ pub fn render(body: &str, opts: &RenderOptions) -> (Rendered, Vec<Diagnostic>) {
     (out, sc_diags)
 }
 
-/// Renders Markdown with shortcodes already taken out.
-fn render_plain(body: &str, opts: &RenderOptions) -> (Rendered, Vec<Diagnostic>) {
+/// Whether `c` may not reach a page or a feed: C0 controls but tab, line
+/// feed and carriage return (XML 1.0 forbids them), DEL and C1 controls
+/// (HTML calls them parse errors), and noncharacters such as U+FFFE and
+/// U+FFFF (forbidden in XML 1.0).
+pub fn is_forbidden_char(c: char) -> bool {
+    let n = c as u32;
+    (n < 0x20 && !matches!(c, '\t' | '\n' | '\r'))
+        || (0x7f..=0x9f).contains(&n)
+        || (0xfdd0..=0xfdef).contains(&n)
+        || n & 0xfffe == 0xfffe
+}
+
+/// `body` without forbidden characters, with one MD001 warning per line
+/// that held some, at the first one's column.
+fn strip_forbidden<'b>(body: &'b str, opts: &RenderOptions, diags: &mut Vec<Diagnostic>) -> Cow<'b, str> {
+    if !body.chars().any(is_forbidden_char) {
+        return Cow::Borrowed(body);
+    }
+    let mut out = String::with_capacity(body.len());
+    for (i, line) in body.split_inclusive('\n').enumerate() {
+        let Some((at, c)) = line.char_indices().find(|&(_, c)| is_forbidden_char(c)) else {
+            out.push_str(line);
+            continue;
+        };
+        let n = line.chars().filter(|&c| is_forbidden_char(c)).count();
+        let more = if n > 1 {
+            format!(" and {} more", n - 1)
+        } else {
+            String::new()
+        };
+        diags.push(
+            Diagnostic::warning(
+                "MD001",
+                opts.path,
+                format!(
+                    "character U+{:04X}{more} removed: pages and feeds cannot carry it",
+                    c as u32
+                ),
+            )
+            .at(opts.body_line + i, line[..at].chars().count() + 1)
+            .help("delete the invisible character; it often comes from copying text out of another program"),
+        );
+        out.extend(line.chars().filter(|&c| !is_forbidden_char(c)));
+    }
+    Cow::Owned(out)
+}
+
+/// Renders Markdown with shortcodes already taken out; `placeholders` are
+/// the byte offsets of the shortcode placeholders in `body`.
+fn render_plain(body: &str, placeholders: &[usize], opts: &RenderOptions) -> (Rendered, Vec<Diagnostic>) {
     // Sized once from the source, instead of growing (and copying) as
     // they fill: HTML runs a little longer than its Markdown, text shorter.
     let out = Rendered {
@@ -187,9 +259,13 @@ fn render_plain(body: &str, opts: &RenderOptions) -> (Rendered, Vec<Diagnostic>)
     let mut r = Renderer {
         opts,
         lines: LineIndex::new(body, opts.body_line),
+        placeholders,
         out,
         diags: Vec::new(),
         ids: HashSet::new(),
+        next_suffix: HashMap::new(),
+        sec001_line: 0,
+        suggestions: 0,
     };
     let mut flags = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -215,10 +291,20 @@ fn render_plain(body: &str, opts: &RenderOptions) -> (Rendered, Vec<Diagnostic>)
 
 struct Renderer<'a, 'o> {
     opts: &'a RenderOptions<'o>,
-    lines: LineIndex,
+    lines: LineIndex<'a>,
+    /// Byte offsets of our own shortcode placeholders.
+    placeholders: &'a [usize],
     out: Rendered,
     diags: Vec<Diagnostic>,
+    /// Heading ids given out.
     ids: HashSet<String>,
+    /// Per id base, the suffix to try next, so a thousand equal headings
+    /// do not each walk past all the ids before them.
+    next_suffix: HashMap<String, usize>,
+    /// The last line with a SEC001 warning (one per line is enough).
+    sec001_line: usize,
+    /// Broken links given a "did you mean" so far.
+    suggestions: usize,
 }
 
 impl Renderer<'_, '_> {
@@ -230,7 +316,8 @@ impl Renderer<'_, '_> {
         let mut image: Option<Image> = None;
         let mut i = 0;
         while i < events.len() {
-            let line = self.lines.line(events[i].1.start);
+            let start = events[i].1.start;
+            let line = self.lines.line(start);
             if let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 {
                 let level = heading_level(*level);
                 let explicit = id.as_ref().map(|s| s.to_string());
@@ -248,8 +335,12 @@ impl Renderer<'_, '_> {
                 continue;
             }
             if let Event::Html(h) | Event::InlineHtml(h) = &events[i].0 {
-                if h.trim().starts_with("<!--punchline:shortcode:") {
+                if self.placeholders.binary_search(&start).is_ok()
+                    && h.trim_start().starts_with("<!--punchline:shortcode:")
+                {
                     // Our own placeholder: the theme fills it in later.
+                    // The same text typed by an author is not at one of
+                    // these offsets, and is treated as any other HTML.
                     i += 1;
                     continue;
                 }
@@ -258,7 +349,7 @@ impl Renderer<'_, '_> {
                     events[i].0 = Event::Text(CowStr::Borrowed(""));
                 } else if !self.opts.allow_raw_html {
                     let text = h.clone();
-                    self.sanitize(&text, line);
+                    self.sanitize(&text, start);
                     events[i].0 = Event::Text(text);
                 }
                 i += 1;
@@ -266,11 +357,11 @@ impl Renderer<'_, '_> {
             }
             match &mut events[i].0 {
                 Event::Start(Tag::Link { dest_url, .. }) => {
-                    let url = self.link_url(dest_url, line, true);
+                    let url = self.link_url(dest_url, start, true);
                     *dest_url = CowStr::from(url);
                 }
                 Event::Start(Tag::Image { dest_url, .. }) => {
-                    let url = self.link_url(dest_url, line, false);
+                    let url = self.link_url(dest_url, start, false);
                     *dest_url = CowStr::from(url.clone());
                     image = Some(Image {
                         src: url,
@@ -300,17 +391,23 @@ impl Renderer<'_, '_> {
 
     fn unique_id(&mut self, base: String) -> String {
         let base = if base.is_empty() { "section".to_string() } else { base };
-        let mut id = base.clone();
-        let mut n = 1;
-        while !self.ids.insert(id.clone()) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if self.ids.insert(base.clone()) {
+            return base;
         }
-        id
+        let n = self.next_suffix.entry(base.clone()).or_insert(1);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.ids.insert(id.clone()) {
+                return id;
+            }
+        }
     }
 
     /// Resolves `@/` links, neutralizes script URLs, records the link.
-    fn link_url(&mut self, dest: &str, line: usize, is_link: bool) -> String {
+    /// `start` is the link's byte offset in the body.
+    fn link_url(&mut self, dest: &str, start: usize, is_link: bool) -> String {
+        let (line, col) = self.lines.pos(start);
         if let Some(target) = dest.strip_prefix("@/") {
             let (path, frag) = target.split_once('#').map_or((target, ""), |(p, f)| (p, f));
             self.out.link_targets.push(path.to_string());
@@ -323,7 +420,7 @@ impl Renderer<'_, '_> {
                             self.opts.path,
                             format!("link '@/{target}' points at a page that is not live ({why})"),
                         )
-                        .at(line, 0)
+                        .at(line, col)
                         .help("the link will 404 until that page is published; publish it first or remove the link"),
                     );
                     Some(url)
@@ -334,14 +431,22 @@ impl Renderer<'_, '_> {
                 Some(url) if frag.is_empty() => url,
                 Some(url) => format!("{url}#{frag}"),
                 None => {
+                    let suggestion = (self.suggestions < MAX_SUGGESTIONS)
+                        .then(|| (self.opts.suggest)(path))
+                        .flatten();
+                    self.suggestions += 1;
+                    let help = match suggestion {
+                        Some(s) => format!("did you mean '@/{s}'?"),
+                        None => "check the path under content/, e.g. @/jokes/some-joke.md".to_string(),
+                    };
                     self.diags.push(
                         Diagnostic::error(
                             "LNK001",
                             self.opts.path,
                             format!("broken internal link '@/{target}': no page content/{path}"),
                         )
-                        .at(line, 0)
-                        .help("check the path under content/, e.g. @/jokes/some-joke.md"),
+                        .at(line, col)
+                        .help(help),
                     );
                     "#".to_string()
                 }
@@ -355,17 +460,11 @@ impl Renderer<'_, '_> {
             }
             return url;
         }
-        if is_unsafe_url(dest, !is_link) {
-            self.diags.push(
-                Diagnostic::warning(
-                    "SEC002",
-                    self.opts.path,
-                    format!("unsafe URL '{}' removed", truncate(dest, 40)),
-                )
-                .at(line, 0)
-                .help("links must be http(s), mailto, relative or @/ paths"),
-            );
-            return "#".to_string();
+        let kind = if is_link { UrlKind::Link } else { UrlKind::Image };
+        if url_policy::is_unsafe(dest, kind) {
+            self.diags
+                .push(url_policy::warning(self.opts.path, line, col, dest, "replaced by '#'"));
+            return url_policy::REPLACEMENT.to_string();
         }
         if is_link {
             self.out.links.push(Link {
@@ -377,20 +476,23 @@ impl Renderer<'_, '_> {
         dest.to_string()
     }
 
-    fn sanitize(&mut self, html: &str, line: usize) {
+    fn sanitize(&mut self, html: &str, start: usize) {
         if html.trim().is_empty() {
             return;
         }
-        if self.diags.iter().any(|d| d.code == "SEC001" && d.line == line) {
+        let line = self.lines.line(start);
+        if self.sec001_line == line {
             return;
         }
+        self.sec001_line = line;
+        let (line, col) = self.lines.pos(start + (html.len() - html.trim_start().len()));
         self.diags.push(
             Diagnostic::warning(
                 "SEC001",
                 self.opts.path,
                 format!("raw HTML '{}' shown as text", truncate(html.trim(), 40)),
             )
-            .at(line, 0)
+            .at(line, col)
             .help("the author's role lacks the 'raw_html' permission; use Markdown, or ask a member with raw_html"),
         );
     }
@@ -417,26 +519,6 @@ fn heading_text(rest: &[(Event, Range<usize>)]) -> String {
         }
     }
     s
-}
-
-/// `javascript:`, `vbscript:`, `file:` and (for links) `data:` URLs run code
-/// or leak local files; images may use `data:image/`.
-fn is_unsafe_url(url: &str, image: bool) -> bool {
-    let u: String = url
-        .trim()
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    let scheme = match u.find(':') {
-        Some(i) if !u[..i].contains('/') && !u[..i].contains('?') && !u[..i].contains('#') => &u[..i],
-        _ => return false,
-    };
-    match scheme {
-        "javascript" | "vbscript" | "file" => true,
-        "data" => !(image && u.starts_with("data:image/") && !u.starts_with("data:image/svg")),
-        _ => false,
-    }
 }
 
 fn truncate(s: &str, n: usize) -> String {
@@ -503,21 +585,45 @@ pub fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7af | 0xf900..=0xfaff | 0x20000..=0x2fa1f)
 }
 
-/// Maps byte offsets in a body to file lines.
-struct LineIndex {
+/// Maps byte offsets in a body to file lines and columns.
+struct LineIndex<'t> {
+    text: &'t str,
     starts: Vec<usize>,
     first_line: usize,
+    /// The last position asked for: (offset, its column). Positions come in
+    /// increasing order, so counting on from here keeps a body that is one
+    /// huge line linear.
+    last: (usize, usize),
 }
 
-impl LineIndex {
-    fn new(text: &str, first_line: usize) -> Self {
+impl<'t> LineIndex<'t> {
+    fn new(text: &'t str, first_line: usize) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Self { starts, first_line }
+        Self {
+            text,
+            starts,
+            first_line,
+            last: (0, 1),
+        }
     }
 
     fn line(&self, offset: usize) -> usize {
         self.first_line + self.starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    /// File line and 1-based column (in characters) of a byte offset.
+    fn pos(&mut self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let i = self.starts.partition_point(|&s| s <= offset) - 1;
+        let line_start = self.starts[i];
+        let (last, last_col) = self.last;
+        let col = match self.text.get(last..offset) {
+            Some(between) if last >= line_start => last_col + between.chars().count(),
+            _ => self.text.get(line_start..offset).map_or(0, |s| s.chars().count()) + 1,
+        };
+        self.last = (offset, col);
+        (self.first_line + i, col)
     }
 }
 

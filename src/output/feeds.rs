@@ -6,7 +6,10 @@
 
 use crate::site::{PageId, Site};
 
-/// Escapes text for XML element content and attribute values.
+/// Escapes text for XML element content and attribute values, dropping
+/// every character XML 1.0 forbids (C0 controls but tab, CR and LF;
+/// U+FFFE, U+FFFF) and the others no page may carry
+/// ([`crate::markdown::is_forbidden_char`]), so a feed always parses.
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -16,7 +19,7 @@ pub fn xml_escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => {}
+            c if crate::markdown::is_forbidden_char(c) => {}
             c => out.push(c),
         }
     }
@@ -108,4 +111,17 @@ pub fn all(site: &Site) -> Vec<(String, String)> {
         ));
     }
     feeds
+}
+
+#[cfg(test)]
+mod tests {
+    use super::xml_escape;
+
+    #[test]
+    fn xml_escape_drops_what_xml_forbids() {
+        assert_eq!(
+            xml_escape("a\u{0}b\u{b}c\u{fffe}d\u{ffff}e\u{85}f<&\t\n"),
+            "abcdef&lt;&amp;\t\n"
+        );
+    }
 }

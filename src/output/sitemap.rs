@@ -87,7 +87,7 @@ pub fn entries(site: &Site, jobs: &[Job], diags: &mut Vec<Diagnostic>) -> Vec<En
             _ => continue,
         };
         let Some(lastmod) = lastmod else { continue };
-        let loc = site.config.permalink(&encode_path(&job.url(site)));
+        let loc = xml_safe(site.config.permalink(&encode_path(&job.url(site))));
         if loc.len() > MAX_LOC {
             let message = format!("sitemap <loc> is {} bytes, over Baidu's {MAX_LOC}: {loc}", loc.len());
             diags.push(match job {
@@ -112,6 +112,14 @@ pub fn entries(site: &Site, jobs: &[Job], diags: &mut Vec<Diagnostic>) -> Vec<En
         out.push(Entry { loc, lastmod });
     }
     out
+}
+
+/// `url` without the characters XML 1.0 forbids: paths are percent-encoded
+/// already, but `base_url` is written as site.yaml gives it, and a sitemap
+/// that is not well-formed is thrown away whole by search engines.
+fn xml_safe(mut url: String) -> String {
+    url.retain(|c| !crate::markdown::is_forbidden_char(c));
+    url
 }
 
 fn zoned(w: When) -> sitemap_rs::jiff::Zoned {
@@ -165,7 +173,7 @@ pub fn files(config: &crate::config::SiteConfig, entries: &[Entry]) -> Vec<(Stri
     for (i, (xml, r)) in chunks.into_iter().zip(kept).enumerate() {
         let name = format!("sitemap-{}.xml", i + 1);
         let last = r.iter().map(|e| e.lastmod).max().map(zoned);
-        index.push(Sitemap::new(config.permalink(&format!("/{name}")), last));
+        index.push(Sitemap::new(xml_safe(config.permalink(&format!("/{name}"))), last));
         out.push((name, xml));
     }
     let mut buf = Vec::new();
@@ -229,6 +237,21 @@ mod tests {
             index.contains("<loc>http://localhost:1111/sitemap-2.xml</loc>"),
             "{index}"
         );
+    }
+
+    #[test]
+    fn a_base_url_with_control_characters_still_gives_well_formed_xml() {
+        let cfg = crate::config::SiteConfig {
+            base_url: "https://ex\u{1}ample.com\u{fffe}".into(),
+            ..crate::config::SiteConfig::default()
+        };
+        let mut e = entries(MAX_URLS + 1);
+        e[0].loc = xml_safe(cfg.permalink("/a/"));
+        let files = files(&cfg, &e);
+        for (name, xml) in files {
+            let xml = String::from_utf8(xml).unwrap();
+            assert!(!xml.chars().any(crate::markdown::is_forbidden_char), "{name}");
+        }
     }
 
     #[test]

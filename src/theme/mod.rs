@@ -225,7 +225,8 @@ impl Theme {
     /// template errors are diagnostics at the call's line.
     pub fn expand_shortcodes(&self, rendered: &mut crate::markdown::Rendered, path: &Path) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
-        for (n, sc) in rendered.shortcodes.iter().enumerate() {
+        let mut outputs = Vec::with_capacity(rendered.shortcodes.len());
+        for sc in &rendered.shortcodes {
             let tpl = format!("shortcodes/{}.html", sc.call.name);
             let html = if !self.has_template(&tpl) {
                 let known: Vec<&str> = self
@@ -235,8 +236,13 @@ impl Theme {
                     .collect();
                 diags.push(
                     Diagnostic::error("SC002", path, format!("unknown shortcode '{}'", sc.call.name))
-                        .at(sc.call.line, 0)
-                        .help(format!("the theme has: {}", known.join(", "))),
+                        .at(sc.call.line, sc.call.col)
+                        .help(
+                            match crate::diagnostic::did_you_mean(&sc.call.name, known.iter().copied()) {
+                                Some(m) => format!("did you mean '{m}'? The theme has: {}", known.join(", ")),
+                                None => format!("the theme has: {}", known.join(", ")),
+                            },
+                        ),
                 );
                 String::new()
             } else {
@@ -257,10 +263,10 @@ impl Theme {
                     }
                 }
             };
-            let ph = crate::markdown::shortcodes::placeholder(n);
-            rendered.html = rendered.html.replacen(&ph, &html, 1);
-            rendered.summary_html = rendered.summary_html.replacen(&ph, &html, 1);
+            outputs.push(html);
         }
+        rendered.html = fill_placeholders(&rendered.html, &outputs);
+        rendered.summary_html = fill_placeholders(&rendered.summary_html, &outputs);
         diags
     }
 
@@ -341,6 +347,37 @@ impl Theme {
     }
 }
 
+/// `html` with each shortcode placeholder replaced by its output, in one
+/// pass (a body may hold tens of thousands of shortcodes). Outputs are not
+/// searched again, so a shortcode's output cannot fill another's place.
+fn fill_placeholders(html: &str, outputs: &[String]) -> String {
+    const PREFIX: &str = "<!--punchline:shortcode:";
+    if !html.contains(PREFIX) {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + outputs.iter().map(String::len).sum::<usize>());
+    let mut rest = html;
+    while let Some(at) = rest.find(PREFIX) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let digits = rest[PREFIX.len()..].bytes().take_while(u8::is_ascii_digit).count();
+        let end = PREFIX.len() + digits;
+        let n = rest[PREFIX.len()..end].parse::<usize>().ok();
+        match n.and_then(|n| outputs.get(n)) {
+            Some(html) if rest[end..].starts_with("-->") => {
+                out.push_str(html);
+                rest = &rest[end + 3..];
+            }
+            _ => {
+                out.push_str(PREFIX);
+                rest = &rest[PREFIX.len()..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// 1-based line and column of the first `needle` in `text`.
 fn find(text: &str, needle: &str) -> Option<(usize, usize)> {
     text.lines()
@@ -367,7 +404,9 @@ fn available(ctx: &tera::Context, var: &str) -> String {
     format!("this template receives: {}", keys(&top).unwrap_or_default())
 }
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and attribute values, and drops
+/// the characters no page may carry ([`crate::markdown::is_forbidden_char`]:
+/// front matter is cleaned when read, this is the second line of defence).
 pub fn escape_html(s: &str) -> String {
     // Templates print a million short values per large build, and nearly
     // none holds one of the five characters: find the first one with a
@@ -377,19 +416,34 @@ pub fn escape_html(s: &str) -> String {
     };
     let mut out = String::with_capacity(s.len() + 8);
     let mut last = 0;
-    // The five characters are ASCII, so byte positions are char boundaries.
+    // Escaped and dropped ASCII bytes are char boundaries; a lead byte of a
+    // multi-byte character is one too, and the whole character is judged.
     for (i, b) in s.bytes().enumerate().skip(first) {
-        if let Some(rep) = ESCAPES[usize::from(b)] {
-            out.push_str(&s[last..i]);
-            out.push_str(rep);
-            last = i + 1;
+        match ESCAPES[usize::from(b)] {
+            None => {}
+            Some(LEAD) => {
+                let c = s[i..].chars().next().expect("a lead byte starts a character");
+                if crate::markdown::is_forbidden_char(c) {
+                    out.push_str(&s[last..i]);
+                    last = i + c.len_utf8();
+                }
+            }
+            Some(rep) => {
+                out.push_str(&s[last..i]);
+                out.push_str(rep);
+                last = i + 1;
+            }
         }
     }
     out.push_str(&s[last..]);
     out
 }
 
-/// What `escape_html` writes for each byte it replaces.
+/// Marks a lead byte whose character may be forbidden (C1 controls start
+/// with 0xC2, noncharacters with 0xEF or 0xF0-0xF4): judged whole.
+const LEAD: &str = "\u{0}";
+
+/// What `escape_html` writes for each byte it replaces ("" drops it).
 const ESCAPES: [Option<&str>; 256] = {
     let mut t = [None; 256];
     t[b'&' as usize] = Some("&amp;");
@@ -397,6 +451,21 @@ const ESCAPES: [Option<&str>; 256] = {
     t[b'>' as usize] = Some("&gt;");
     t[b'"' as usize] = Some("&quot;");
     t[b'\'' as usize] = Some("&#39;");
+    let mut b = 0;
+    while b < 0x20 {
+        if !matches!(b, 0x09 | 0x0a | 0x0d) {
+            t[b] = Some("");
+        }
+        b += 1;
+    }
+    t[0x7f] = Some("");
+    t[0xc2] = Some(LEAD);
+    t[0xef] = Some(LEAD);
+    let mut b = 0xf0;
+    while b <= 0xf4 {
+        t[b] = Some(LEAD);
+        b += 1;
+    }
     t
 };
 
@@ -617,5 +686,27 @@ mod tests {
         assert_eq!(escape_html("笑<"), "笑&lt;");
         assert_eq!(escape_html("&"), "&amp;");
         assert_eq!(escape_html(""), "");
+    }
+
+    #[test]
+    fn drops_characters_no_page_may_carry() {
+        assert_eq!(escape_html("a\u{0}b\u{8}c\u{1b}[2J\u{7f}d"), "abc[2Jd");
+        assert_eq!(escape_html("tab\tnl\ncr\r"), "tab\tnl\ncr\r");
+        assert_eq!(escape_html("x\u{85}y\u{9f}z"), "xyz");
+        assert_eq!(escape_html("a\u{fffe}b\u{ffff}c\u{fdd0}d\u{1fffe}e"), "abcde");
+        assert_eq!(
+            escape_html("© nbsp\u{a0} 笑 ｘ 😀 \u{fffd}<"),
+            "© nbsp\u{a0} 笑 ｘ 😀 \u{fffd}&lt;"
+        );
+    }
+
+    #[test]
+    fn fills_each_placeholder_once_with_its_own_output() {
+        let outputs = vec!["<b>zero</b>".to_string(), "<!--punchline:shortcode:0-->".to_string()];
+        let html = "a<!--punchline:shortcode:1-->b<!--punchline:shortcode:0-->c<!--punchline:shortcode:9-->";
+        assert_eq!(
+            super::fill_placeholders(html, &outputs),
+            "a<!--punchline:shortcode:0-->b<b>zero</b>c<!--punchline:shortcode:9-->"
+        );
     }
 }

@@ -308,7 +308,7 @@ fn raw_html_is_sanitized_unless_the_author_may_keep_it() {
     );
     assert!(s.out("jokes/xss/index.html").contains("&lt;script&gt;"));
     assert!(
-        run.stderr.contains("content/jokes/xss.md:9: warning[SEC001]"),
+        run.stderr.contains("content/jokes/xss.md:9:1: warning[SEC001]"),
         "{}",
         run.stderr
     );
@@ -340,7 +340,7 @@ fn all_errors_are_reported_together_with_file_and_line() {
         "content/jokes/who.md:4:1: error[ROL004]: author 'mallory' is not a member in roles.yaml",
         "content/jokes/yaml.md:3:",
         "error[FM002]",
-        "content/jokes/link.md:7: error[LNK001]: broken internal link '@/jokes/missing.md'",
+        "content/jokes/link.md:7:5: error[LNK001]: broken internal link '@/jokes/missing.md'",
         "error[URL001]: duplicate URL /jokes/ok/",
         "errors found",
     ] {

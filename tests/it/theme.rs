@@ -258,7 +258,7 @@ fn unknown_and_broken_shortcodes_are_errors_at_their_line() {
     let run = s.build(&[]);
     assert_eq!(run.code, 1);
     let err = &run.stderr;
-    assert!(err.contains("content/jokes/sc.md:9: error[SC002]: unknown shortcode 'banerr' (help: the theme has: banner, quote, video)"), "{err}");
+    assert!(err.contains("content/jokes/sc.md:9:1: error[SC002]: unknown shortcode 'banerr' (help: did you mean 'banner'? The theme has: banner, quote, video)"), "{err}");
     assert!(
         err.contains("content/jokes/sc.md:11:1: error[SC001]: malformed shortcode"),
         "{err}"
