@@ -10,6 +10,7 @@
 //! output as markup (it is escaped and shown as text, with a warning), and no
 //! link or image carries a `javascript:`-like URL, whoever wrote it.
 
+pub mod raw_html;
 pub mod shortcodes;
 
 use crate::content::slugify;

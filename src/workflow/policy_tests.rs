@@ -32,6 +32,7 @@ fn judge_in(
         sha: "0123456789abcdef".into(),
         email: email.into(),
         files: Vec::new(),
+        merge: false,
     };
     let j = Judge {
         roles: &roles,
@@ -266,4 +267,97 @@ fn a_file_broken_and_fixed_is_judged_against_its_last_good_version() {
         Some(&sneaky),
     );
     assert!(v.iter().any(|v| v.rule == "needs-seo"), "{v:?}");
+}
+
+/// A page by erin (manager, who has raw_html) with some Markdown.
+const PAGE: &str = "---
+title: About
+date: 2026-11-01
+author: erin
+status: draft
+---
+About us.
+";
+
+#[test]
+fn raw_html_is_the_committers_authority_not_the_authors() {
+    let page = "content/pages/about.md";
+    let script = PAGE.replace("About us.", "About us.\n\n<script>steal()</script>");
+    // bob (editor) may edit erin's page, but not put HTML into it, even
+    // though the build would keep it because erin wrote the page.
+    let v = judge("bob@example.com", page, Some(PAGE), Some(&script));
+    assert_eq!(rules(&v), ["needs-raw_html body 9"]);
+    assert_eq!(
+        v[0].to_string(),
+        "content/pages/about.md:9: error[needs-raw_html]: bob (editor) cannot add or change raw HTML ('<script>steal()</script>' at column 1) in any item, whoever its author is; members with 'raw_html': erin (commit 0123456 by bob@example.com, field 'body') (help: write it in Markdown or a shortcode, or ask a member with 'raw_html' to commit the HTML)"
+    );
+    assert!(judge("erin@example.com", page, Some(PAGE), Some(&script)).is_empty());
+    // Changing a fragment is adding one; removing one, or editing around
+    // it, is not.
+    let changed = script.replace("steal()", "steal(1)");
+    assert_eq!(
+        rules(&judge("bob@example.com", page, Some(&script), Some(&changed))),
+        ["needs-raw_html body 9"]
+    );
+    assert!(judge("bob@example.com", page, Some(&script), Some(PAGE)).is_empty());
+    let around = script.replace("About us.", "About all of us.");
+    assert!(judge("bob@example.com", page, Some(&script), Some(&around)).is_empty());
+    // Inline HTML, HTML in a shortcode body, a new file, a fake placeholder.
+    for body in [
+        "Say <b>hi</b>.",
+        "{% quote(author=\"G\") %}\n<b>x</b>\n{% end %}",
+        "<!--punchline:shortcode:0--><script>x()</script>",
+    ] {
+        let new = PAGE.replace("About us.", body);
+        let v = judge("bob@example.com", page, Some(PAGE), Some(&new));
+        assert_eq!(
+            v.iter().filter(|v| v.rule == "needs-raw_html").count(),
+            1,
+            "{body}: {v:?}"
+        );
+        let v = judge("bob@example.com", page, None, Some(&new));
+        assert!(v.iter().any(|v| v.rule == "needs-raw_html"), "{body}: {v:?}");
+    }
+    // Code is not HTML.
+    let code = PAGE.replace("About us.", "Use `<b>` or\n\n    <script>\n");
+    assert!(judge("bob@example.com", page, Some(PAGE), Some(&code)).is_empty());
+}
+
+#[test]
+fn making_the_build_keep_raw_html_by_changing_author_or_role_needs_raw_html() {
+    let page = "content/pages/about.md";
+    // alice's page carries HTML the build escapes (a copywriter's role has
+    // no raw_html).
+    let alices = PAGE
+        .replace("author: erin", "author: alice")
+        .replace("About us.", "<b>x</b>");
+    let erins = alices.replace("author: alice", "author: erin");
+    let v = judge("bob@example.com", page, Some(&alices), Some(&erins));
+    assert_eq!(rules(&v), ["needs-raw_html author 4"]);
+    assert!(judge("erin@example.com", page, Some(&alices), Some(&erins)).is_empty());
+    // The same through `role:`, for a member with two roles.
+    let mut d = Vec::new();
+    let roles = Roles::parse(
+        "members:\n  li: {email: li@x, roles: [copywriter, programmer]}\n  bob: {email: bob@x, roles: [editor]}\n",
+        Path::new("roles.yaml"),
+        &mut d,
+    );
+    let lis = alices.replace("author: alice", "author: li");
+    let as_programmer = lis.replace("author: li", "author: li\nrole: programmer");
+    let commit = Commit {
+        sha: "0123456789abcdef".into(),
+        email: "bob@x".into(),
+        files: Vec::new(),
+        merge: false,
+    };
+    let j = Judge {
+        roles: &roles,
+        commit: &commit,
+        member: roles.member("bob"),
+        file: page,
+        moved: false,
+        out: Vec::new(),
+    };
+    let v = j.file(Some(&lis), Some(&as_programmer), &mut HashMap::new());
+    assert_eq!(rules(&v), ["needs-raw_html role 5"]);
 }
