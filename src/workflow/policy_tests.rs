@@ -361,3 +361,158 @@ fn making_the_build_keep_raw_html_by_changing_author_or_role_needs_raw_html() {
     let v = j.file(Some(&lis), Some(&as_programmer), &mut HashMap::new());
     assert_eq!(rules(&v), ["needs-raw_html role 5"]);
 }
+
+/// Who may do what, one row per standard role: the seven workflow actions
+/// in [`Action::ALL`] order, then whether raw HTML may be added (and is
+/// kept by the build). Every guard (the commands, `check --since`, the
+/// Markdown stage) is checked against this one table, and the table must
+/// name every standard role: a guard removed anywhere, or a row dropped,
+/// fails [`every_guard_follows_the_one_table`].
+const TABLE: &[(&str, &str)] = &[
+    //             submit approve request publish unpublish archive assign raw_html
+    ("manager", "    y      y       y       y       y        y      y      y"),
+    ("editor", "     y      y       y       y       y        y      y      -"),
+    ("copywriter", " y      -       -       -       -        -      -      -"),
+    ("artist", "     -      -       -       -       -        -      -      -"),
+    ("planner", "    -      -       -       -       -        -      y      -"),
+    ("optimizer", "  -      -       -       -       -        -      -      -"),
+    ("programmer", " -      -       -       -       -        -      -      y"),
+];
+
+/// The roles.yaml of the table: the standard roles, one member per role
+/// (`m-<role>`, email `<role>@x`), an author and a reviewer.
+fn table_roles() -> Roles {
+    let mut yaml = String::from(
+        "members:\n  writer: {email: writer@x, roles: [copywriter]}\n  rev: {email: rev@x, roles: [editor]}\n",
+    );
+    for (role, _) in TABLE {
+        yaml.push_str(&format!("  m-{role}: {{email: {role}@x, roles: [{role}]}}\n"));
+    }
+    let mut d = Vec::new();
+    let roles = Roles::parse(&yaml, Path::new("roles.yaml"), &mut d);
+    assert!(d.is_empty(), "{d:?}");
+    roles
+}
+
+/// An item by `writer` in state `from`, approved by `rev` (so that
+/// publishing is possible), with `body`.
+fn table_item(from: Status, body: &str) -> String {
+    let verdict = if from == Status::Review {
+        "request-changes"
+    } else {
+        "approve"
+    };
+    format!(
+        "---\ntitle: X\ndate: 2026-11-01\nauthor: writer\nstatus: {from}\nreview:\n  log:\n    - {{at: 2026-11-02T10:00:00Z, by: rev, verdict: {verdict}}}\n---\n{body}\n"
+    )
+}
+
+#[test]
+fn every_guard_follows_the_one_table() {
+    use crate::markdown::{self, Bodies, RenderOptions, Target};
+    use crate::workflow::act::{self, Context, Request};
+    use crate::workflow::actor::Actor;
+    use crate::workflow::roles::DEFAULT_ROLES;
+    let listed: Vec<&str> = TABLE.iter().map(|(r, _)| *r).collect();
+    let standard: Vec<&str> = DEFAULT_ROLES.iter().map(|(r, _)| *r).collect();
+    assert_eq!(listed, standard, "the table names every standard role");
+    let roles = table_roles();
+    let dir = tempfile::tempdir().unwrap();
+    let rel = std::path::PathBuf::from("content/jokes/x.md");
+    std::fs::create_dir_all(dir.path().join("content/jokes")).unwrap();
+    for (role, row) in TABLE {
+        let cells: Vec<bool> = row.split_whitespace().map(|c| c == "y").collect();
+        assert_eq!(
+            cells.len(),
+            Action::ALL.len() + 1,
+            "{role}: one cell per action, then raw_html"
+        );
+        let id = format!("m-{role}");
+        let member = roles.member(&id).unwrap();
+        let actor = Actor::resolve(&roles, Some(&id), None, dir.path()).unwrap();
+        for (action, &may) in Action::ALL.iter().zip(&cells) {
+            let what = format!("{role} x {action}");
+            assert_eq!(roles.role_can(role, action.permission()), may, "roles.yaml: {what}");
+            // The command.
+            let from = action.starts_from()[0];
+            let text = table_item(from, "Body.");
+            std::fs::write(dir.path().join(&rel), &text).unwrap();
+            let ctx = Context {
+                root: dir.path(),
+                roles: &roles,
+                actor: &actor,
+                now: When::parse("2026-11-25T12:00:00Z").unwrap().ts,
+            };
+            let mut req = Request::new(*action);
+            req.note = Some("n".into());
+            req.assignee = Some("writer".into());
+            match act::run(&ctx, std::slice::from_ref(&rel), &req) {
+                Ok(_) => assert!(may, "the command let {what} through"),
+                Err(e) => {
+                    assert!(!may, "the command refused {what}: {e}");
+                    assert_eq!(e.diagnostics()[0].code, "WF003", "{what}");
+                }
+            }
+            // The same step in a commit.
+            let to = crate::workflow::machine::next(from, *action).unwrap();
+            let after = match action {
+                Action::Assign => text.replace("status:", "assignee: writer\nstatus:"),
+                _ => text.replace(&format!("status: {from}"), &format!("status: {to}")),
+            };
+            let commit = Commit {
+                sha: "0123456789abcdef".into(),
+                email: format!("{role}@x"),
+                files: Vec::new(),
+                merge: false,
+            };
+            let judge = Judge {
+                roles: &roles,
+                commit: &commit,
+                member: Some(member),
+                file: "content/jokes/x.md",
+                moved: false,
+                out: Vec::new(),
+            };
+            let v = judge.file(Some(&text), Some(&after), &mut HashMap::new());
+            let rule = format!("needs-{}", action.permission().name());
+            assert_eq!(!v.iter().any(|v| v.rule == rule), may, "check --since: {what}: {v:?}");
+        }
+        // Raw HTML: who may add it, whoever the author; and whose items the
+        // build keeps it in.
+        let may = cells[Action::ALL.len()];
+        let what = format!("{role} x raw_html");
+        assert_eq!(roles.role_can(role, Permission::RawHtml), may, "roles.yaml: {what}");
+        let before = table_item(Status::Draft, "Body.");
+        let after = table_item(Status::Draft, "Body <b>bold</b>.");
+        let commit = Commit {
+            sha: "0123456789abcdef".into(),
+            email: format!("{role}@x"),
+            files: Vec::new(),
+            merge: false,
+        };
+        let judge = Judge {
+            roles: &roles,
+            commit: &commit,
+            member: Some(member),
+            file: "content/jokes/x.md",
+            moved: false,
+            out: Vec::new(),
+        };
+        let v = judge.file(Some(&before), Some(&after), &mut HashMap::new());
+        assert_eq!(
+            !v.iter().any(|v| v.rule == "needs-raw_html"),
+            may,
+            "check --since: {what}: {v:?}"
+        );
+        let resolve = |_: &str| Target::Missing;
+        let opts = RenderOptions {
+            path: Path::new("x.md"),
+            body_line: 1,
+            allow_raw_html: roles.role_can(role, Permission::RawHtml),
+            bodies: Bodies::Html,
+            resolve: &resolve,
+        };
+        let (r, _) = markdown::render("Body <b>bold</b>.", &opts);
+        assert_eq!(r.html.contains("<b>bold</b>"), may, "build: {what}: {}", r.html);
+    }
+}
