@@ -442,6 +442,7 @@ fn every_guard_follows_the_one_table() {
                 roles: &roles,
                 actor: &actor,
                 now: When::parse("2026-11-25T12:00:00Z").unwrap().ts,
+                vet: None,
             };
             let mut req = Request::new(*action);
             req.note = Some("n".into());
