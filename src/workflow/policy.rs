@@ -6,7 +6,10 @@
 //! roles.yaml as it was before that commit (so a branch cannot grant itself
 //! permissions: a change to roles.yaml needs `config` under the old rules,
 //! and applies to later commits only if its author had `config`). The rules are the permission table
-//! in docs/workflow.md; the git access is in [`super::git`].
+//! in docs/workflow.md; the git access is in [`super::git`]. Raw HTML is the
+//! committer's authority: fragments a commit adds need `raw_html` whoever
+//! the item's author is. A merge is judged on what no parent had: the
+//! violations found against every one of its parents.
 
 use super::actor::refusal;
 use super::edit::same;
@@ -312,6 +315,16 @@ impl Judge<'_> {
         let path = self.file;
         if path.starts_with("themes/") {
             self.need(Permission::Theme, 1, "file", "change theme files");
+        } else if path.starts_with("static/") && new.is_some() && runs_in_browser(path) {
+            // Copied to the site as is: markup and script by another road.
+            let help = "put the text in a content item, or ask a member with 'raw_html' to commit the file";
+            self.need_helped(
+                Permission::RawHtml,
+                1,
+                "file",
+                "add or change HTML, SVG or script files under static/",
+                help,
+            );
         } else if path == "site.yaml" || path == "roles.yaml" {
             self.need(Permission::Config, 1, "file", &format!("change {path}"));
         } else if let Some(rest) = path.strip_prefix("content/") {
@@ -647,6 +660,16 @@ fn write_perm(special: bool) -> (Permission, &'static str) {
     } else {
         (Permission::Write, "change content")
     }
+}
+
+/// Whether a browser runs a file of this name as markup or script when the
+/// site serves it (static/ files are copied to the output as they are).
+fn runs_in_browser(path: &str) -> bool {
+    const RUN: &[&str] = &[
+        "html", "htm", "xhtml", "xht", "shtml", "svg", "svgz", "xml", "xsl", "xslt", "js", "mjs", "wasm",
+    ];
+    let ext = path.rsplit_once('.').map_or("", |(_, e)| e).to_ascii_lowercase();
+    path.rsplit('/').next().is_some_and(|name| name.contains('.')) && RUN.contains(&ext.as_str())
 }
 
 fn same_text(a: &Node, b: &Node, key: &str) -> bool {

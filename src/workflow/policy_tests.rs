@@ -517,3 +517,19 @@ fn every_guard_follows_the_one_table() {
         assert_eq!(r.html.contains("<b>bold</b>"), may, "build: {what}: {}", r.html);
     }
 }
+
+#[test]
+fn static_files_a_browser_runs_need_raw_html() {
+    for file in ["static/x.html", "static/a/B.SVG", "static/app.js"] {
+        let v = judge("bob@example.com", file, None, Some("<script>x()</script>"));
+        assert_eq!(rules(&v), ["needs-raw_html file 1"], "{file}");
+        assert!(judge("erin@example.com", file, None, Some("x")).is_empty(), "{file}");
+        assert!(
+            judge("bob@example.com", file, Some("x"), None).is_empty(),
+            "deleting {file}"
+        );
+    }
+    for file in ["static/cat.png", "static/style.css", "static/robots.txt"] {
+        assert!(judge("bob@example.com", file, None, Some("x")).is_empty(), "{file}");
+    }
+}
