@@ -35,6 +35,21 @@ pub struct BuildOptions {
     pub bodies: Bodies,
     /// Overrides site.yaml's `base_url`.
     pub base_url: Option<String>,
+    /// Items to treat as live whatever their state (the workflow's gate and
+    /// `check` look at work in progress as the build will see it later).
+    pub as_live: AsLive,
+}
+
+/// Which items a build treats as live whatever their state says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum AsLive {
+    /// None: every item is shown as its state and dates say.
+    #[default]
+    Nothing,
+    /// This file (from the site root) with this text, not yet written.
+    Item(PathBuf, String),
+    /// Every item not archived: drafts, review, approved, scheduled.
+    Unfinished,
 }
 
 impl BuildOptions {
@@ -48,6 +63,7 @@ impl BuildOptions {
             clock: Clock::system(),
             bodies: Bodies::Html,
             base_url: None,
+            as_live: AsLive::Nothing,
         }
     }
 }
@@ -63,6 +79,8 @@ pub struct Loaded {
     pub theme: Option<Theme>,
     /// Warnings and errors found so far.
     pub diags: Vec<Diagnostic>,
+    /// The items made live by `BuildOptions::as_live`, with their real state.
+    pub made_live: HashMap<PathBuf, crate::workflow::Status>,
 }
 
 /// What a finished build reports.
@@ -104,8 +122,9 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded> {
             (Theme::load(&opts.root, &config.theme, &mut d), d)
         },
     );
-    let (docs, mut d) = docs?;
+    let (mut docs, mut d) = docs?;
     diags.append(&mut d);
+    let made_live = make_live(&mut docs, &opts.as_live, &roles, &mut diags);
     // The theme comes before the bodies: it renders their shortcodes.
     let theme = theme?.map(Theme::for_build);
     diags.append(&mut theme_diags);
@@ -135,7 +154,49 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded> {
         roles,
         theme,
         diags,
+        made_live,
     })
+}
+
+/// Applies `as_live`: puts the given text in place of its file's document
+/// (and its problems in place of the file's), and makes the chosen items
+/// live now: published, no `publish_at`, `expires` or campaign dates.
+/// Returns each one's real state.
+fn make_live(
+    docs: &mut Vec<Document>,
+    as_live: &AsLive,
+    roles: &Roles,
+    diags: &mut Vec<Diagnostic>,
+) -> HashMap<PathBuf, crate::workflow::Status> {
+    let mut made = HashMap::new();
+    if let AsLive::Item(path, text) = as_live {
+        diags.retain(|d| &d.path != path);
+        docs.retain(|d| &d.path != path);
+        let (doc, mut d) = content::parse_document(path, text, roles);
+        diags.append(&mut d);
+        docs.extend(doc);
+        docs.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+    for doc in docs.iter_mut() {
+        let chosen = match as_live {
+            AsLive::Nothing => false,
+            AsLive::Item(path, _) => &doc.path == path,
+            AsLive::Unfinished => doc.meta.status != crate::workflow::Status::Archived,
+        };
+        if !chosen {
+            continue;
+        }
+        made.insert(doc.path.clone(), doc.meta.status);
+        let m = &mut doc.meta;
+        m.status = crate::workflow::Status::Published;
+        m.publish_at = None;
+        m.expires = None;
+        if let Some(sp) = m.special.as_mut() {
+            sp.starts = None;
+            sp.ends = None;
+        }
+    }
+    made
 }
 
 /// What turning a document into a page needs besides the document.
@@ -275,15 +336,8 @@ fn with_warnings(e: Error, warnings: &[Diagnostic]) -> Error {
 /// Checks a site without writing anything: content, roles, site.yaml,
 /// theme, and that every page renders.
 pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
-    let Loaded {
-        site, mut diags, theme, ..
-    } = load(opts)?;
-    if let (Some(theme), false) = (&theme, has_errors(&diags)) {
-        match output::write_site(&site, theme, &opts.root, &output::NullSink, &output::Quiet) {
-            Ok(written) => diags.extend(written.warnings),
-            Err(e) => diags.extend(e.diagnostics().iter().cloned()),
-        }
-    }
+    let Loaded { site, diags, theme, .. } = load(opts)?;
+    let mut diags = render_check(&site, theme.as_ref(), opts, diags);
     // The sections of site.yaml other commands read, and keywords.yaml: a
     // mistake there should fail the push, not the deploy or audit later.
     let (raw, file) = (&site.config.raw, &site.config.path);
@@ -296,6 +350,61 @@ pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
     }
     sort(&mut diags);
     Ok(diags)
+}
+
+/// The problems the build would find in the file `path` (from the site
+/// root) if it had `text` and were live now: its front matter, links,
+/// shortcodes, a special's query, and its page rendered through the
+/// theme. What the workflow's gate refuses.
+pub fn check_item(opts: &BuildOptions, path: &Path, text: &str) -> Result<Vec<Diagnostic>> {
+    let mut o = opts.clone();
+    o.as_live = AsLive::Item(path.to_path_buf(), text.to_string());
+    let Loaded { site, diags, theme, .. } = load(&o)?;
+    let mut diags = render_check(&site, theme.as_ref(), &o, diags);
+    diags.retain(|d| d.path == path);
+    Ok(diags)
+}
+
+/// The problems of items not live yet (drafts, review, approved,
+/// scheduled), found by building them as if they were live: what would
+/// break the build once they are published. A draft's problems are
+/// warnings (it is being written); the others' keep their severity.
+pub fn check_unfinished(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
+    let mut o = opts.clone();
+    o.as_live = AsLive::Unfinished;
+    let Loaded {
+        site,
+        diags,
+        theme,
+        made_live,
+        ..
+    } = load(&o)?;
+    let mut diags = render_check(&site, theme.as_ref(), &o, diags);
+    diags.retain(|d| made_live.contains_key(&d.path));
+    for d in &mut diags {
+        if made_live[&d.path] == crate::workflow::Status::Draft {
+            d.severity = crate::diagnostic::Severity::Warning;
+        }
+    }
+    Ok(diags)
+}
+
+/// Renders every page into nothing, adding the problems to `diags`
+/// (skipped when loading already failed: the model is incomplete).
+fn render_check(
+    site: &Site,
+    theme: Option<&Theme>,
+    opts: &BuildOptions,
+    mut diags: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    if let (Some(theme), false) = (theme, has_errors(&diags)) {
+        match output::write_site(site, theme, &opts.root, &output::NullSink, &output::Quiet) {
+            Ok(written) => diags.extend(written.warnings),
+            Err(e) => diags.extend(e.diagnostics().iter().cloned()),
+        }
+    }
+    sort(&mut diags);
+    diags
 }
 
 /// The site root for a path given on the command line (default: current folder).

@@ -59,16 +59,24 @@ impl When {
         let s = s.trim();
         if let Ok(d) = s.parse::<Date>() {
             if s.len() == 10 {
-                let ts = d.to_zoned(TimeZone::UTC).ok()?.timestamp();
+                let ts = d.to_zoned(TimeZone::UTC).map_or(Timestamp::MAX, |z| z.timestamp());
                 return Some(When { ts, date_only: true });
             }
         }
         if let Ok(ts) = s.parse::<Timestamp>() {
             return Some(When { ts, date_only: false });
         }
-        let dt = s.parse::<jiff::civil::DateTime>().ok()?;
-        let ts = dt.to_zoned(TimeZone::UTC).ok()?.timestamp();
-        Some(When { ts, date_only: false })
+        if let Ok(dt) = s.parse::<jiff::civil::DateTime>() {
+            let ts = dt.to_zoned(TimeZone::UTC).ok()?.timestamp();
+            return Some(When { ts, date_only: false });
+        }
+        // A real date past the last instant time can hold (9999-12-30T22Z),
+        // such as 9999-12-31, the usual "never": that last instant.
+        let date = s.get(..10)?.parse::<Date>().ok()?;
+        (date.year() == 9999).then_some(When {
+            ts: Timestamp::MAX,
+            date_only: s.len() == 10,
+        })
     }
 
     /// From an instant.

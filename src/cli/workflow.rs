@@ -1,6 +1,7 @@
 //! The workflow commands: new, submit, approve, request-changes, publish,
 //! unpublish, archive, assign, status, schedule.
 
+use crate::build::{self, BuildOptions};
 use crate::clock::{Clock, When};
 use crate::content::{self, Kind};
 use crate::diagnostic::{has_errors, Error, Result};
@@ -267,11 +268,19 @@ impl Who {
 fn act(root: &Path, who: &Who, files: &[PathBuf], req: Request) -> Result<ExitCode> {
     let roles = roles(root)?;
     let (actor, clock) = who.resolve(root, &roles)?;
+    // submit, approve and publish refuse an item the build would fail on
+    // once it is live: checked by the build itself, as of the same instant.
+    let vet = |rel: &Path, text: &str| {
+        let mut opts = BuildOptions::new(root);
+        opts.clock = clock;
+        build::check_item(&opts, rel, text)
+    };
     let ctx = Context {
         root,
         roles: &roles,
         actor: &actor,
         now: clock.now(),
+        vet: Some(&vet),
     };
     for d in act::run(&ctx, files, &req)? {
         println!("{}: {}", d.path.display(), d.summary);

@@ -233,7 +233,6 @@ pub struct ReadError {
 /// is refused without being read whole; text that is not UTF-8 is reported
 /// at the line and column of its first bad byte.
 pub fn read_source(root: &Path, rel: &Path) -> std::result::Result<String, ReadError> {
-    use std::io::Read;
     let fail = |not_found: bool, d: Diagnostic| ReadError {
         not_found,
         diagnostic: Box::new(d),
@@ -244,6 +243,22 @@ pub fn read_source(root: &Path, rel: &Path) -> std::result::Result<String, ReadE
         fail(e.kind() == std::io::ErrorKind::NotFound, d)
     };
     let file = std::fs::File::open(root.join(rel)).map_err(io)?;
+    read_open(&file, rel)
+}
+
+/// Reads an already open content file (a workflow command reads the file
+/// it holds locked) under the same rules as [`read_source`].
+pub fn read_open(mut file: &std::fs::File, rel: &Path) -> std::result::Result<String, ReadError> {
+    use std::io::Read;
+    let fail = |not_found: bool, d: Diagnostic| ReadError {
+        not_found,
+        diagnostic: Box::new(d),
+    };
+    let io = |e: std::io::Error| {
+        let d =
+            Diagnostic::error("IO001", rel, format!("cannot read the file: {e}")).help("check the file is readable");
+        fail(e.kind() == std::io::ErrorKind::NotFound, d)
+    };
     let too_big = |size: u64| {
         let d = Diagnostic::error(
             "IO002",
@@ -263,7 +278,10 @@ pub fn read_source(root: &Path, rel: &Path) -> std::result::Result<String, ReadE
     }
     let mut bytes = Vec::with_capacity(size as usize);
     // The size can change between the check and the read: read no more.
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+    (&mut file)
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_big(bytes.len() as u64));
     }

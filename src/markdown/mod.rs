@@ -16,6 +16,7 @@
 //! Cost invariant: linear in the body, however hostile (deep nesting, a
 //! million brackets, repeated headings), so one file cannot stall a build.
 
+pub mod raw_html;
 pub mod shortcodes;
 
 use crate::content::slugify;

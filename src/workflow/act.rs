@@ -2,9 +2,14 @@
 //!
 //! Input: the actor, the action with its options, and file paths. Output:
 //! the files rewritten (only the owned fields change, see [`super::edit`])
-//! and one [`Done`] per file. Invariant: every file is checked and its new
-//! text computed before anything is written; if any file is refused, none
-//! is changed and every refusal is reported together.
+//! and one [`Done`] per file. Invariants: every file is held (locked, see
+//! [`files::hold`]) from before it is read until its new version is in
+//! place, so concurrent commands apply one after the other and none is
+//! lost; every file is checked and its new text computed before anything
+//! is written; if any file is refused, none is changed and every refusal
+//! is reported together. submit, approve and publish also ask the caller's
+//! [`Vet`] (the build, run by the command layer) whether the item would
+//! build once live, and refuse it if not.
 
 use super::actor::{refusal, who_may, Actor};
 use super::edit::{self, Change};
@@ -49,6 +54,11 @@ impl Request {
     }
 }
 
+/// The problems the build would find in an item (its path from the site
+/// root, and its new text) if it were live. The command layer provides it;
+/// this module does not know the build.
+pub type Vet<'a> = dyn Fn(&Path, &str) -> Result<Vec<Diagnostic>> + 'a;
+
 /// Who acts, on which site, when.
 pub struct Context<'a> {
     /// The site root.
@@ -59,6 +69,8 @@ pub struct Context<'a> {
     pub actor: &'a Actor,
     /// The time written into history and review.log.
     pub now: Timestamp,
+    /// Checks submitted, approved and published items as the build would.
+    pub vet: Option<&'a Vet<'a>>,
 }
 
 /// What happened to one file.
@@ -76,23 +88,35 @@ pub struct Done {
 
 /// Checks every file, then writes them all; refuses all if any is refused.
 pub fn run(ctx: &Context, paths: &[PathBuf], req: &Request) -> Result<Vec<Done>> {
+    let mut args: Vec<std::result::Result<PathBuf, Diagnostic>> = Vec::new();
+    for arg in paths {
+        let rel = files::content_file(ctx.root, arg);
+        let twice = rel
+            .as_ref()
+            .is_ok_and(|r| args.iter().any(|a| a.as_ref().ok() == Some(r)));
+        if !twice {
+            args.push(rel);
+        }
+    }
+    // Locks are taken in one order (sorted paths), so two commands on the
+    // same files never wait for each other; all are kept until the end.
+    let mut order: Vec<&PathBuf> = args.iter().filter_map(|a| a.as_ref().ok()).collect();
+    order.sort();
+    let held: std::collections::HashMap<PathBuf, _> = order
+        .into_iter()
+        .map(|rel| (rel.clone(), files::hold(ctx.root, rel)))
+        .collect();
     let mut diags = Vec::new();
     let mut planned: Vec<(PathBuf, String, Done)> = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for arg in paths {
-        let rel = match files::content_file(ctx.root, arg) {
-            Ok(rel) => rel,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        if !seen.insert(rel.clone()) {
-            continue;
-        }
-        match prepare(ctx, &rel, req) {
-            Ok(p) => planned.push(p),
-            Err(mut d) => diags.append(&mut d),
+    for arg in args {
+        let held = arg.and_then(|rel| match &held[&rel] {
+            Ok(h) => Ok((rel, h)),
+            Err(d) => Err(d.clone()),
+        });
+        match held.map(|(rel, h)| prepare(ctx, &rel, &h.text, req)) {
+            Ok(Ok(p)) => planned.push(p),
+            Ok(Err(mut d)) => diags.append(&mut d),
+            Err(d) => diags.push(d),
         }
     }
     if !diags.is_empty() {
@@ -103,13 +127,18 @@ pub fn run(ctx: &Context, paths: &[PathBuf], req: &Request) -> Result<Vec<Done>>
         files::write_atomic(&ctx.root.join(&rel), &text)?;
         done.push(d);
     }
+    drop(held);
     Ok(done)
 }
 
-/// Reads, checks and edits one file in memory.
-fn prepare(ctx: &Context, rel: &Path, req: &Request) -> std::result::Result<(PathBuf, String, Done), Vec<Diagnostic>> {
-    let text = content::read_source(ctx.root, rel).map_err(|e| vec![*e.diagnostic])?;
-    let (doc, diags) = content::parse_document(rel, &text, ctx.roles);
+/// Checks and edits one file's `text` in memory.
+fn prepare(
+    ctx: &Context,
+    rel: &Path,
+    text: &str,
+    req: &Request,
+) -> std::result::Result<(PathBuf, String, Done), Vec<Diagnostic>> {
+    let (doc, diags) = content::parse_document(rel, text, ctx.roles);
     let doc = match doc {
         Some(doc) if !has_errors(&diags) => doc,
         _ => {
@@ -122,11 +151,75 @@ fn prepare(ctx: &Context, rel: &Path, req: &Request) -> std::result::Result<(Pat
         }
     };
     let (changes, done) = plan(ctx, &doc, req).map_err(|d| vec![d])?;
-    let new_text = edit::apply(&text, &changes).map_err(|e| {
+    let new_text = edit::apply(text, &changes).map_err(|e| {
         vec![Diagnostic::error("WF007", rel, format!("not changed: {e}"))
             .help("write the field as a plain 'key: value' line (lists as '- ' items), then run the command again")]
     })?;
+    // The text as it is on disk: the workflow's own fields do not change how
+    // the item builds, and the lines reported are the lines the user sees.
+    if matches!(req.action, Action::Submit | Action::Approve | Action::Publish) {
+        vet(ctx, rel, text, req.action)?;
+    }
     Ok((rel.to_path_buf(), new_text, done))
+}
+
+/// Refuses an item that would break the build once live: its problems as
+/// the build reports them, then why nothing changed.
+fn vet(ctx: &Context, rel: &Path, text: &str, action: Action) -> std::result::Result<(), Vec<Diagnostic>> {
+    let Some(vet) = ctx.vet else { return Ok(()) };
+    let problems = match vet(rel, text) {
+        Ok(p) => p,
+        Err(Error::Diagnostics(d)) => d,
+        Err(e) => vec![Diagnostic::error("WF013", rel, format!("cannot check the item: {e}"))
+            .help("run 'punchline check' and fix what it reports")],
+    };
+    let mut errors: Vec<Diagnostic> = problems
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .map(|d| with_column(d, text))
+        .collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    errors.push(
+        Diagnostic::error(
+            "WF013",
+            rel,
+            format!(
+                "not changed: the item would break the build once live, so it cannot be {}",
+                past(action)
+            ),
+        )
+        .help("fix the problems above, then run the command again"),
+    );
+    Err(errors)
+}
+
+/// Gives a problem the build located by line only the column of the
+/// text it quotes ('@/jokes/x.md', a shortcode's name) on that line, else
+/// of the line's first character, so the refusal reads file:line:col.
+fn with_column(mut d: Diagnostic, text: &str) -> Diagnostic {
+    if d.line == 0 || d.col > 0 {
+        return d;
+    }
+    let Some(line) = text.lines().nth(d.line - 1) else {
+        return d;
+    };
+    let quoted = d.message.split('\'').nth(1).filter(|q| !q.is_empty());
+    let at = quoted
+        .and_then(|q| line.find(q))
+        .unwrap_or(line.len() - line.trim_start().len());
+    d.col = line[..at].chars().count() + 1;
+    d
+}
+
+/// "submitted", "approved", "published".
+fn past(action: Action) -> &'static str {
+    match action {
+        Action::Submit => "submitted",
+        Action::Approve => "approved",
+        _ => "published",
+    }
 }
 
 /// What the action changes in `doc`, or why it may not.
@@ -405,6 +498,7 @@ mod tests {
             roles: &roles,
             actor: &erin,
             now: When::parse("2026-11-25T12:00:00Z").unwrap().ts,
+            vet: None,
         };
         for from in Status::ALL {
             for action in Action::ALL {

@@ -1,9 +1,10 @@
 //! Reading a range of commits with the git command line.
 //!
 //! Input: the site root and a revision. Output: the commits of `REV..HEAD`
-//! that touch the site (oldest first, merges left out: each merged commit is
-//! judged on its own), each with its author email and changed files, plus
-//! the old and new text of those files. Cost: one `git log` for the whole
+//! that touch the site (oldest first), each with its author email and changed files, plus
+//! the old and new text of those files. A merge commit lists only the files
+//! whose merged version differs from every parent (a conflict resolution or
+//! an "evil merge"), with each parent's version. Cost: one `git log` for the whole
 //! range and one `git cat-file --batch` for every blob, however many commits
 //! and files there are. Plain `git` is used (no library to build), so any
 //! git the CI machine has will do.
@@ -25,6 +26,9 @@ pub struct FileChange {
     pub old: Option<String>,
     /// Blob id after the commit; `None` when the file was deleted.
     pub new: Option<String>,
+    /// A merge: the blob ids of the second and later parents (`old` is the
+    /// first parent's). Empty for an ordinary commit.
+    pub others: Vec<Option<String>>,
 }
 
 /// One commit of the range.
@@ -34,8 +38,11 @@ pub struct Commit {
     pub sha: String,
     /// Author email.
     pub email: String,
-    /// Files it changed under the site root.
+    /// Files it changed under the site root (for a merge: the files that
+    /// differ from every parent).
     pub files: Vec<FileChange>,
+    /// Whether it has more than one parent.
+    pub merge: bool,
 }
 
 impl Commit {
@@ -98,7 +105,8 @@ pub fn commits(root: &Path, since: &str) -> Result<Vec<Commit>> {
         &[
             "log",
             "--reverse",
-            "--no-merges",
+            // Merges show the files that differ from every parent.
+            "-c",
             "--find-renames",
             "--no-abbrev",
             "--raw",
@@ -129,7 +137,14 @@ fn parse_log(bytes: &[u8]) -> Vec<Commit> {
                 sha: sha.to_string(),
                 email: email.trim().to_string(),
                 files: Vec::new(),
+                merge: false,
             });
+        } else if tok.starts_with("::") {
+            let path = tokens.next().unwrap_or_default();
+            if let Some(commit) = commits.last_mut() {
+                commit.merge = true;
+                commit.files.extend(combined(tok, path));
+            }
         } else if let Some(meta) = tok.strip_prefix(':') {
             let f: Vec<&str> = meta.split_whitespace().collect();
             let first = tokens.next().unwrap_or_default();
@@ -154,10 +169,30 @@ fn parse_log(bytes: &[u8]) -> Vec<Commit> {
                 renamed_from,
                 old: blob(old_mode, old),
                 new: blob(new_mode, new),
+                others: Vec::new(),
             });
         }
     }
     commits
+}
+
+/// One `::modes... ids... status` entry of a merge (`-c --raw`): one colon,
+/// mode and id per parent, then the merged file's.
+fn combined(tok: &str, path: String) -> Option<FileChange> {
+    let parents = tok.len() - tok.trim_start_matches(':').len();
+    let f: Vec<&str> = tok.trim_start_matches(':').split_whitespace().collect();
+    if f.len() < 2 * (parents + 1) || f[..=parents].iter().any(|m| m.starts_with("160")) {
+        return None;
+    }
+    let (modes, ids) = (&f[..=parents], &f[parents + 1..2 * (parents + 1)]);
+    let blob = |i: usize| (!modes[i].chars().all(|c| c == '0')).then(|| ids[i].to_string());
+    Some(FileChange {
+        path,
+        renamed_from: None,
+        old: blob(0),
+        new: blob(parents),
+        others: (1..parents).map(blob).collect(),
+    })
 }
 
 /// Reads blobs (by id, or `rev:./path`) through one `git cat-file --batch`.
@@ -220,13 +255,15 @@ mod tests {
                     path: "content/jokes/a.md".into(),
                     renamed_from: None,
                     old: Some(a.clone()),
-                    new: Some(b.clone())
+                    new: Some(b.clone()),
+                    others: vec![],
                 },
                 FileChange {
                     path: "site.yaml".into(),
                     renamed_from: None,
                     old: None,
-                    new: Some(b.clone())
+                    new: Some(b.clone()),
+                    others: vec![],
                 },
             ]
         );
@@ -234,5 +271,24 @@ mod tests {
         assert_eq!(c[1].files[0].new, None);
         assert_eq!(c[1].files[1].path, "content/jokes/new.md");
         assert_eq!(c[1].files[1].renamed_from.as_deref(), Some("content/jokes/old.md"));
+        assert!(!c[0].merge && !c[1].merge);
+    }
+
+    #[test]
+    fn parses_merges_with_every_parent() {
+        let (a, b, m) = ("a".repeat(40), "b".repeat(40), "c".repeat(40));
+        let log = format!("\u{1}{m}\0x@y\0\0\n::100644 100644 100644 {a} {b} {m} MM\0content/jokes/a.md\0");
+        let c = parse_log(log.as_bytes());
+        assert!(c[0].merge);
+        assert_eq!(
+            c[0].files,
+            [FileChange {
+                path: "content/jokes/a.md".into(),
+                renamed_from: None,
+                old: Some(a),
+                new: Some(m),
+                others: vec![Some(b)],
+            }]
+        );
     }
 }

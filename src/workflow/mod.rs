@@ -7,8 +7,8 @@
 //! - [`roles`]: roles.yaml; [`actor`]: who runs a command.
 //! - [`machine`]: the transition table and the approvals rule (pure).
 //! - [`act`]: submit/approve/... on files, all checked before any is written;
-//!   [`edit`]: the surgical front-matter edits they make; [`files`]: paths
-//!   and atomic writes; [`new`]: new drafts.
+//!   [`edit`]: the surgical front-matter edits they make; [`files`]: paths,
+//!   per-file locks and atomic writes; [`new`]: new drafts.
 //! - [`board`] and [`schedule`]: read-only views for people and CI.
 //! - [`policy`]: `check --since`, judging commits read by [`git`];
 //!   [`sarif`]: its SARIF output.

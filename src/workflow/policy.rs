@@ -6,7 +6,10 @@
 //! roles.yaml as it was before that commit (so a branch cannot grant itself
 //! permissions: a change to roles.yaml needs `config` under the old rules,
 //! and applies to later commits only if its author had `config`). The rules are the permission table
-//! in docs/workflow.md; the git access is in [`super::git`].
+//! in docs/workflow.md; the git access is in [`super::git`]. Raw HTML is the
+//! committer's authority: fragments a commit adds need `raw_html` whoever
+//! the item's author is. A merge is judged on what no parent had: the
+//! violations found against every one of its parents.
 
 use super::actor::refusal;
 use super::edit::same;
@@ -17,6 +20,7 @@ use super::Status;
 use crate::clock::When;
 use crate::content::{self, meta::ReviewEntry};
 use crate::diagnostic::{has_errors, Error, Result};
+use crate::markdown::raw_html;
 use crate::yaml::{self, Node, Value};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -45,6 +49,24 @@ pub struct Violation {
     pub rule: String,
     /// What is wrong, naming who may do it.
     pub message: String,
+    /// What to do, when there is more to say than who may do it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl Violation {
+    /// The message with the commit, field and help:
+    /// `... (commit 1a2b3c4 by a@x, field 'seo')`.
+    pub fn detail(&self) -> String {
+        let mut s = format!(
+            "{} (commit {} by {}, field '{}')",
+            self.message, self.commit, self.author, self.field
+        );
+        if let Some(h) = &self.help {
+            s.push_str(&format!(" (help: {h})"));
+        }
+        s
+    }
 }
 
 impl std::fmt::Display for Violation {
@@ -52,8 +74,11 @@ impl std::fmt::Display for Violation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{}:{}: error[{}]: {} (commit {} by {}, field '{}')",
-            self.file, self.line, self.rule, self.message, self.commit, self.author, self.field
+            "{}:{}: error[{}]: {}",
+            self.file,
+            self.line,
+            self.rule,
+            self.detail()
         )
     }
 }
@@ -107,6 +132,10 @@ pub const RULES: &[(&str, &str)] = &[
         "Files under content/specials/ need the 'specials' permission",
     ),
     ("needs-config", "site.yaml and roles.yaml need the 'config' permission"),
+    (
+        "needs-raw_html",
+        "Adding or changing raw HTML, or making the build keep it, needs the 'raw_html' permission, whoever the item's author is",
+    ),
 ];
 
 /// The verdict on a range.
@@ -114,7 +143,8 @@ pub const RULES: &[(&str, &str)] = &[
 pub struct Report {
     /// The revision given.
     pub since: String,
-    /// Commits judged (those touching the site; merges excluded).
+    /// Commits judged (those touching the site; merges only when they
+    /// change a file in a way no parent had).
     pub commits: usize,
     /// Every violation, in commit order.
     pub violations: Vec<Violation>,
@@ -173,15 +203,26 @@ pub fn check_range(root: &Path, since: &str) -> Result<Report> {
                     moved,
                     out: Vec::new(),
                 };
-                violations.extend(j.file(old, new, &mut last_good));
+                j.file(old, new, &mut last_good)
             };
+            if c.merge {
+                // What the merge made that no parent had: the violations
+                // found against every parent (a clean merge has none).
+                let mut found = judge(&f.path, old.as_deref(), new.as_deref(), false);
+                for other in &f.others {
+                    let against = judge(&f.path, text(other).as_deref(), new.as_deref(), false);
+                    found.retain(|v| against.iter().any(|w| w.field == v.field && w.rule == v.rule));
+                }
+                violations.extend(found);
+                continue;
+            }
             match &f.renamed_from {
                 // A move to another area is a delete there and an add here.
                 Some(from) if area(from) != area(&f.path) => {
-                    judge(from, old.as_deref(), None, false);
-                    judge(&f.path, None, new.as_deref(), false);
+                    violations.extend(judge(from, old.as_deref(), None, false));
+                    violations.extend(judge(&f.path, None, new.as_deref(), false));
                 }
-                moved => judge(&f.path, old.as_deref(), new.as_deref(), moved.is_some()),
+                moved => violations.extend(judge(&f.path, old.as_deref(), new.as_deref(), moved.is_some())),
             }
         }
         // A change to roles.yaml takes effect only when its author could make it.
@@ -196,7 +237,7 @@ pub fn check_range(root: &Path, since: &str) -> Result<Report> {
     }
     Ok(Report {
         since: since.to_string(),
-        commits: commits.len(),
+        commits: commits.iter().filter(|c| !c.merge || !c.files.is_empty()).count(),
         violations,
     })
 }
@@ -247,6 +288,7 @@ impl Judge<'_> {
             field: field.to_string(),
             rule: rule.to_string(),
             message,
+            help: None,
         });
     }
 
@@ -273,6 +315,16 @@ impl Judge<'_> {
         let path = self.file;
         if path.starts_with("themes/") {
             self.need(Permission::Theme, 1, "file", "change theme files");
+        } else if path.starts_with("static/") && new.is_some() && runs_in_browser(path) {
+            // Copied to the site as is: markup and script by another road.
+            let help = "put the text in a content item, or ask a member with 'raw_html' to commit the file";
+            self.need_helped(
+                Permission::RawHtml,
+                1,
+                "file",
+                "add or change HTML, SVG or script files under static/",
+                help,
+            );
         } else if path == "site.yaml" || path == "roles.yaml" {
             self.need(Permission::Config, 1, "file", &format!("change {path}"));
         } else if let Some(rest) = path.strip_prefix("content/") {
@@ -371,6 +423,7 @@ impl Judge<'_> {
                 self.need(Permission::Review, 1, "file", &format!("move {owner}'s item"));
             }
         }
+        self.raw_html(old_side.as_ref(), &new_side);
         let old_body = old_side.as_ref().map_or("", |s| s.body);
         if old_body != new_side.body {
             self.need(wperm, new_side.body_line, "body", wdoing);
@@ -378,6 +431,66 @@ impl Judge<'_> {
                 let doing = format!("change the body of {owner}'s item");
                 self.need(Permission::Review, new_side.body_line, "body", &doing);
             }
+        }
+    }
+
+    /// Raw HTML is the committer's authority, not the `author:` field's:
+    /// the build cannot know who typed it. Every fragment the commit adds
+    /// or changes needs `raw_html` (even where the build escapes it today: a
+    /// later change of author, role or roles.yaml would let it through),
+    /// and so does a change of `author:`/`role:` that makes the build keep
+    /// raw HTML it escaped before.
+    fn raw_html(&mut self, old: Option<&Side>, new: &Side) {
+        let after = raw_html::fragments(new.body, new.body_line);
+        if after.is_empty() {
+            return;
+        }
+        let before = old
+            .map(|s| raw_html::fragments(s.body, s.body_line))
+            .unwrap_or_default();
+        if let Some(f) = raw_html::added(&before, &after).first() {
+            let doing = format!(
+                "add or change raw HTML ('{}' at column {}) in any item, whoever its author is",
+                short(&f.html),
+                f.col
+            );
+            let help = "write it in Markdown or a shortcode, or ask a member with 'raw_html' to commit the HTML";
+            self.need_helped(Permission::RawHtml, f.line, "body", &doing, help);
+        }
+        let Some(old) = old else { return };
+        if !self.keeps_raw_html(&old.tree) && self.keeps_raw_html(&new.tree) {
+            let key = if same_text(&old.tree, &new.tree, "role") {
+                "author"
+            } else {
+                "role"
+            };
+            let line = new.tree.key(key).map_or(2, |k| k.line + 1);
+            let doing = format!(
+                "change '{key}' of an item with raw HTML so that the build keeps HTML it escaped before (line {})",
+                after[0].line
+            );
+            let help = "keep author and role as they were, or ask a member with 'raw_html' to make the change";
+            self.need_helped(Permission::RawHtml, line, key, &doing, help);
+        }
+    }
+
+    /// Whether the build keeps raw HTML in an item with front matter
+    /// `tree`: its `role:`, else its author's first role, has `raw_html`
+    /// (what `content::parse_document` decides the role is).
+    fn keeps_raw_html(&self, tree: &Node) -> bool {
+        let role = text_of(tree, "role").or_else(|| {
+            let author = text_of(tree, "author")?;
+            self.roles.member(&author)?.roles.first().cloned()
+        });
+        role.is_some_and(|r| self.roles.role_can(&r, Permission::RawHtml))
+    }
+
+    /// [`Self::need`] with a help text on the violation.
+    fn need_helped(&mut self, perm: Permission, line: usize, field: &str, doing: &str, help: &str) {
+        let n = self.out.len();
+        self.need(perm, line, field, doing);
+        if let Some(v) = self.out.get_mut(n) {
+            v.help = Some(help.to_string());
         }
     }
 
@@ -546,6 +659,28 @@ fn write_perm(special: bool) -> (Permission, &'static str) {
         (Permission::Specials, "change specials")
     } else {
         (Permission::Write, "change content")
+    }
+}
+
+/// Whether a browser runs a file of this name as markup or script when the
+/// site serves it (static/ files are copied to the output as they are).
+fn runs_in_browser(path: &str) -> bool {
+    const RUN: &[&str] = &[
+        "html", "htm", "xhtml", "xht", "shtml", "svg", "svgz", "xml", "xsl", "xslt", "js", "mjs", "wasm",
+    ];
+    let ext = path.rsplit_once('.').map_or("", |(_, e)| e).to_ascii_lowercase();
+    path.rsplit('/').next().is_some_and(|name| name.contains('.')) && RUN.contains(&ext.as_str())
+}
+
+fn same_text(a: &Node, b: &Node, key: &str) -> bool {
+    text_of(a, key) == text_of(b, key)
+}
+
+/// The first 40 characters of a fragment, for a message.
+fn short(html: &str) -> String {
+    match html.char_indices().nth(40) {
+        Some((i, _)) => format!("{}...", &html[..i]),
+        None => html.to_string(),
     }
 }
 

@@ -32,6 +32,7 @@ fn judge_in(
         sha: "0123456789abcdef".into(),
         email: email.into(),
         files: Vec::new(),
+        merge: false,
     };
     let j = Judge {
         roles: &roles,
@@ -266,4 +267,270 @@ fn a_file_broken_and_fixed_is_judged_against_its_last_good_version() {
         Some(&sneaky),
     );
     assert!(v.iter().any(|v| v.rule == "needs-seo"), "{v:?}");
+}
+
+/// A page by erin (manager, who has raw_html) with some Markdown.
+const PAGE: &str = "---
+title: About
+date: 2026-11-01
+author: erin
+status: draft
+---
+About us.
+";
+
+#[test]
+fn raw_html_is_the_committers_authority_not_the_authors() {
+    let page = "content/pages/about.md";
+    let script = PAGE.replace("About us.", "About us.\n\n<script>steal()</script>");
+    // bob (editor) may edit erin's page, but not put HTML into it, even
+    // though the build would keep it because erin wrote the page.
+    let v = judge("bob@example.com", page, Some(PAGE), Some(&script));
+    assert_eq!(rules(&v), ["needs-raw_html body 9"]);
+    assert_eq!(
+        v[0].to_string(),
+        "content/pages/about.md:9: error[needs-raw_html]: bob (editor) cannot add or change raw HTML ('<script>steal()</script>' at column 1) in any item, whoever its author is; members with 'raw_html': erin (commit 0123456 by bob@example.com, field 'body') (help: write it in Markdown or a shortcode, or ask a member with 'raw_html' to commit the HTML)"
+    );
+    assert!(judge("erin@example.com", page, Some(PAGE), Some(&script)).is_empty());
+    // Changing a fragment is adding one; removing one, or editing around
+    // it, is not.
+    let changed = script.replace("steal()", "steal(1)");
+    assert_eq!(
+        rules(&judge("bob@example.com", page, Some(&script), Some(&changed))),
+        ["needs-raw_html body 9"]
+    );
+    assert!(judge("bob@example.com", page, Some(&script), Some(PAGE)).is_empty());
+    let around = script.replace("About us.", "About all of us.");
+    assert!(judge("bob@example.com", page, Some(&script), Some(&around)).is_empty());
+    // Inline HTML, HTML in a shortcode body, a new file, a fake placeholder.
+    for body in [
+        "Say <b>hi</b>.",
+        "{% quote(author=\"G\") %}\n<b>x</b>\n{% end %}",
+        "<!--punchline:shortcode:0--><script>x()</script>",
+    ] {
+        let new = PAGE.replace("About us.", body);
+        let v = judge("bob@example.com", page, Some(PAGE), Some(&new));
+        assert_eq!(
+            v.iter().filter(|v| v.rule == "needs-raw_html").count(),
+            1,
+            "{body}: {v:?}"
+        );
+        let v = judge("bob@example.com", page, None, Some(&new));
+        assert!(v.iter().any(|v| v.rule == "needs-raw_html"), "{body}: {v:?}");
+    }
+    // Code is not HTML.
+    let code = PAGE.replace("About us.", "Use `<b>` or\n\n    <script>\n");
+    assert!(judge("bob@example.com", page, Some(PAGE), Some(&code)).is_empty());
+}
+
+#[test]
+fn making_the_build_keep_raw_html_by_changing_author_or_role_needs_raw_html() {
+    let page = "content/pages/about.md";
+    // alice's page carries HTML the build escapes (a copywriter's role has
+    // no raw_html).
+    let alices = PAGE
+        .replace("author: erin", "author: alice")
+        .replace("About us.", "<b>x</b>");
+    let erins = alices.replace("author: alice", "author: erin");
+    let v = judge("bob@example.com", page, Some(&alices), Some(&erins));
+    assert_eq!(rules(&v), ["needs-raw_html author 4"]);
+    assert!(judge("erin@example.com", page, Some(&alices), Some(&erins)).is_empty());
+    // The same through `role:`, for a member with two roles.
+    let mut d = Vec::new();
+    let roles = Roles::parse(
+        "members:\n  li: {email: li@x, roles: [copywriter, programmer]}\n  bob: {email: bob@x, roles: [editor]}\n",
+        Path::new("roles.yaml"),
+        &mut d,
+    );
+    let lis = alices.replace("author: alice", "author: li");
+    let as_programmer = lis.replace("author: li", "author: li\nrole: programmer");
+    let commit = Commit {
+        sha: "0123456789abcdef".into(),
+        email: "bob@x".into(),
+        files: Vec::new(),
+        merge: false,
+    };
+    let j = Judge {
+        roles: &roles,
+        commit: &commit,
+        member: roles.member("bob"),
+        file: page,
+        moved: false,
+        out: Vec::new(),
+    };
+    let v = j.file(Some(&lis), Some(&as_programmer), &mut HashMap::new());
+    assert_eq!(rules(&v), ["needs-raw_html role 5"]);
+}
+
+/// Who may do what, one row per standard role: the seven workflow actions
+/// in [`Action::ALL`] order, then whether raw HTML may be added (and is
+/// kept by the build). Every guard (the commands, `check --since`, the
+/// Markdown stage) is checked against this one table, and the table must
+/// name every standard role: a guard removed anywhere, or a row dropped,
+/// fails [`every_guard_follows_the_one_table`].
+const TABLE: &[(&str, &str)] = &[
+    //             submit approve request publish unpublish archive assign raw_html
+    ("manager", "    y      y       y       y       y        y      y      y"),
+    ("editor", "     y      y       y       y       y        y      y      -"),
+    ("copywriter", " y      -       -       -       -        -      -      -"),
+    ("artist", "     -      -       -       -       -        -      -      -"),
+    ("planner", "    -      -       -       -       -        -      y      -"),
+    ("optimizer", "  -      -       -       -       -        -      -      -"),
+    ("programmer", " -      -       -       -       -        -      -      y"),
+];
+
+/// The roles.yaml of the table: the standard roles, one member per role
+/// (`m-<role>`, email `<role>@x`), an author and a reviewer.
+fn table_roles() -> Roles {
+    let mut yaml = String::from(
+        "members:\n  writer: {email: writer@x, roles: [copywriter]}\n  rev: {email: rev@x, roles: [editor]}\n",
+    );
+    for (role, _) in TABLE {
+        yaml.push_str(&format!("  m-{role}: {{email: {role}@x, roles: [{role}]}}\n"));
+    }
+    let mut d = Vec::new();
+    let roles = Roles::parse(&yaml, Path::new("roles.yaml"), &mut d);
+    assert!(d.is_empty(), "{d:?}");
+    roles
+}
+
+/// An item by `writer` in state `from`, approved by `rev` (so that
+/// publishing is possible), with `body`.
+fn table_item(from: Status, body: &str) -> String {
+    let verdict = if from == Status::Review {
+        "request-changes"
+    } else {
+        "approve"
+    };
+    format!(
+        "---\ntitle: X\ndate: 2026-11-01\nauthor: writer\nstatus: {from}\nreview:\n  log:\n    - {{at: 2026-11-02T10:00:00Z, by: rev, verdict: {verdict}}}\n---\n{body}\n"
+    )
+}
+
+#[test]
+fn every_guard_follows_the_one_table() {
+    use crate::markdown::{self, Bodies, RenderOptions, Target};
+    use crate::workflow::act::{self, Context, Request};
+    use crate::workflow::actor::Actor;
+    use crate::workflow::roles::DEFAULT_ROLES;
+    let listed: Vec<&str> = TABLE.iter().map(|(r, _)| *r).collect();
+    let standard: Vec<&str> = DEFAULT_ROLES.iter().map(|(r, _)| *r).collect();
+    assert_eq!(listed, standard, "the table names every standard role");
+    let roles = table_roles();
+    let dir = tempfile::tempdir().unwrap();
+    let rel = std::path::PathBuf::from("content/jokes/x.md");
+    std::fs::create_dir_all(dir.path().join("content/jokes")).unwrap();
+    for (role, row) in TABLE {
+        let cells: Vec<bool> = row.split_whitespace().map(|c| c == "y").collect();
+        assert_eq!(
+            cells.len(),
+            Action::ALL.len() + 1,
+            "{role}: one cell per action, then raw_html"
+        );
+        let id = format!("m-{role}");
+        let member = roles.member(&id).unwrap();
+        let actor = Actor::resolve(&roles, Some(&id), None, dir.path()).unwrap();
+        for (action, &may) in Action::ALL.iter().zip(&cells) {
+            let what = format!("{role} x {action}");
+            assert_eq!(roles.role_can(role, action.permission()), may, "roles.yaml: {what}");
+            // The command.
+            let from = action.starts_from()[0];
+            let text = table_item(from, "Body.");
+            std::fs::write(dir.path().join(&rel), &text).unwrap();
+            let ctx = Context {
+                root: dir.path(),
+                roles: &roles,
+                actor: &actor,
+                now: When::parse("2026-11-25T12:00:00Z").unwrap().ts,
+                vet: None,
+            };
+            let mut req = Request::new(*action);
+            req.note = Some("n".into());
+            req.assignee = Some("writer".into());
+            match act::run(&ctx, std::slice::from_ref(&rel), &req) {
+                Ok(_) => assert!(may, "the command let {what} through"),
+                Err(e) => {
+                    assert!(!may, "the command refused {what}: {e}");
+                    assert_eq!(e.diagnostics()[0].code, "WF003", "{what}");
+                }
+            }
+            // The same step in a commit.
+            let to = crate::workflow::machine::next(from, *action).unwrap();
+            let after = match action {
+                Action::Assign => text.replace("status:", "assignee: writer\nstatus:"),
+                _ => text.replace(&format!("status: {from}"), &format!("status: {to}")),
+            };
+            let commit = Commit {
+                sha: "0123456789abcdef".into(),
+                email: format!("{role}@x"),
+                files: Vec::new(),
+                merge: false,
+            };
+            let judge = Judge {
+                roles: &roles,
+                commit: &commit,
+                member: Some(member),
+                file: "content/jokes/x.md",
+                moved: false,
+                out: Vec::new(),
+            };
+            let v = judge.file(Some(&text), Some(&after), &mut HashMap::new());
+            let rule = format!("needs-{}", action.permission().name());
+            assert_eq!(!v.iter().any(|v| v.rule == rule), may, "check --since: {what}: {v:?}");
+        }
+        // Raw HTML: who may add it, whoever the author; and whose items the
+        // build keeps it in.
+        let may = cells[Action::ALL.len()];
+        let what = format!("{role} x raw_html");
+        assert_eq!(roles.role_can(role, Permission::RawHtml), may, "roles.yaml: {what}");
+        let before = table_item(Status::Draft, "Body.");
+        let after = table_item(Status::Draft, "Body <b>bold</b>.");
+        let commit = Commit {
+            sha: "0123456789abcdef".into(),
+            email: format!("{role}@x"),
+            files: Vec::new(),
+            merge: false,
+        };
+        let judge = Judge {
+            roles: &roles,
+            commit: &commit,
+            member: Some(member),
+            file: "content/jokes/x.md",
+            moved: false,
+            out: Vec::new(),
+        };
+        let v = judge.file(Some(&before), Some(&after), &mut HashMap::new());
+        assert_eq!(
+            !v.iter().any(|v| v.rule == "needs-raw_html"),
+            may,
+            "check --since: {what}: {v:?}"
+        );
+        let resolve = |_: &str| Target::Missing;
+        let opts = RenderOptions {
+            path: Path::new("x.md"),
+            body_line: 1,
+            allow_raw_html: roles.role_can(role, Permission::RawHtml),
+            bodies: Bodies::Html,
+            resolve: &resolve,
+            suggest: &|_| None,
+        };
+        let (r, _) = markdown::render("Body <b>bold</b>.", &opts);
+        assert_eq!(r.html.contains("<b>bold</b>"), may, "build: {what}: {}", r.html);
+    }
+}
+
+#[test]
+fn static_files_a_browser_runs_need_raw_html() {
+    for file in ["static/x.html", "static/a/B.SVG", "static/app.js"] {
+        let v = judge("bob@example.com", file, None, Some("<script>x()</script>"));
+        assert_eq!(rules(&v), ["needs-raw_html file 1"], "{file}");
+        assert!(judge("erin@example.com", file, None, Some("x")).is_empty(), "{file}");
+        assert!(
+            judge("bob@example.com", file, Some("x"), None).is_empty(),
+            "deleting {file}"
+        );
+    }
+    for file in ["static/cat.png", "static/style.css", "static/robots.txt"] {
+        assert!(judge("bob@example.com", file, None, Some("x")).is_empty(), "{file}");
+    }
 }

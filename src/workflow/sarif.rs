@@ -34,10 +34,7 @@ pub fn log(diags: &[Diagnostic], violations: &[Violation], prefix: &str) -> Valu
     for v in violations {
         let about = RULES.iter().find(|(id, _)| *id == v.rule).map_or("", |(_, a)| a);
         rules.entry(v.rule.clone()).or_insert_with(|| about.to_string());
-        let text = format!(
-            "{} (commit {} by {}, field '{}')",
-            v.message, v.commit, v.author, v.field
-        );
+        let text = v.detail();
         let path = format!("{prefix}{}", v.file);
         let print = format!("{}:{}:{}:{}", v.sha, v.file, v.field, v.rule);
         results.push(result(&v.rule, "error", &text, &path, v.line, 0, Some(print)));
@@ -86,6 +83,7 @@ mod tests {
             field: "seo".into(),
             rule: "needs-seo".into(),
             message: "bob (editor) cannot change seo fields; members with 'seo': carol".into(),
+            help: None,
         };
         let log = log(&[d], &[v], "site/");
         assert_eq!(log["version"], "2.1.0");

@@ -525,7 +525,7 @@ fn the_schedule_lists_future_changes_soonest_first() {
 
 // ---- check --since: real git repositories -------------------------------
 
-fn has_git() -> bool {
+pub(crate) fn has_git() -> bool {
     let found = Command::new("git")
         .arg("--version")
         .output()
@@ -541,7 +541,7 @@ fn git(s: &Site, args: &[&str]) -> String {
     git_as(s, "erin@example.com", args)
 }
 
-fn git_as(s: &Site, email: &str, args: &[&str]) -> String {
+pub(crate) fn git_as(s: &Site, email: &str, args: &[&str]) -> String {
     let o = Command::new("git")
         .args(args)
         .current_dir(s.root())
@@ -561,7 +561,7 @@ fn git_as(s: &Site, email: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&o.stdout).trim().to_string()
 }
 
-fn commit(s: &Site, email: &str, msg: &str) -> String {
+pub(crate) fn commit(s: &Site, email: &str, msg: &str) -> String {
     git_as(s, email, &["add", "-A"]);
     git_as(s, email, &["commit", "-q", "-m", msg]);
     git(s, &["rev-parse", "--short=7", "HEAD"])
