@@ -173,11 +173,7 @@ fn vet(ctx: &Context, rel: &Path, text: &str, action: Action) -> std::result::Re
         Err(e) => vec![Diagnostic::error("WF013", rel, format!("cannot check the item: {e}"))
             .help("run 'punchline check' and fix what it reports")],
     };
-    let mut errors: Vec<Diagnostic> = problems
-        .into_iter()
-        .filter(Diagnostic::is_error)
-        .map(|d| with_column(d, text))
-        .collect();
+    let mut errors: Vec<Diagnostic> = problems.into_iter().filter(Diagnostic::is_error).collect();
     if errors.is_empty() {
         return Ok(());
     }
@@ -193,24 +189,6 @@ fn vet(ctx: &Context, rel: &Path, text: &str, action: Action) -> std::result::Re
         .help("fix the problems above, then run the command again"),
     );
     Err(errors)
-}
-
-/// Gives a problem the build located by line only the column of the
-/// text it quotes ('@/jokes/x.md', a shortcode's name) on that line, else
-/// of the line's first character, so the refusal reads file:line:col.
-fn with_column(mut d: Diagnostic, text: &str) -> Diagnostic {
-    if d.line == 0 || d.col > 0 {
-        return d;
-    }
-    let Some(line) = text.lines().nth(d.line - 1) else {
-        return d;
-    };
-    let quoted = d.message.split('\'').nth(1).filter(|q| !q.is_empty());
-    let at = quoted
-        .and_then(|q| line.find(q))
-        .unwrap_or(line.len() - line.trim_start().len());
-    d.col = line[..at].chars().count() + 1;
-    d
 }
 
 /// "submitted", "approved", "published".

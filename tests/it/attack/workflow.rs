@@ -266,7 +266,7 @@ fn publishing_an_item_with_a_broken_link_is_refused_and_changes_nothing() {
     assert_eq!(
         lines,
         [
-            "content/jokes/linky.md:11:11: error[LNK001]: broken internal link '@/jokes/nope.md': no page content/jokes/nope.md (help: check the path under content/, e.g. @/jokes/some-joke.md)",
+            "content/jokes/linky.md:11:5: error[LNK001]: broken internal link '@/jokes/nope.md': no page content/jokes/nope.md (help: check the path under content/, e.g. @/jokes/some-joke.md)",
             "content/jokes/linky.md: error[WF013]: not changed: the item would break the build once live, so it cannot be published (help: fix the problems above, then run the command again)",
         ]
     );
@@ -289,7 +289,7 @@ fn submitting_a_draft_with_an_unknown_shortcode_is_refused() {
     let lines = error_lines(&r.stderr);
     assert_eq!(lines.len(), 2, "{}", r.stderr);
     assert!(
-        lines[0].starts_with("content/jokes/sc.md:9:4: error[SC002]: unknown shortcode 'nosuch'"),
+        lines[0].starts_with("content/jokes/sc.md:9:1: error[SC002]: unknown shortcode 'nosuch'"),
         "{}",
         r.stderr
     );
