@@ -80,7 +80,7 @@ pub struct Loaded {
     /// Warnings and errors found so far.
     pub diags: Vec<Diagnostic>,
     /// The items made live by `BuildOptions::as_live`, with their real state.
-    pub made_live: HashMap<PathBuf, crate::workflow::Status>,
+    pub made_live: HashMap<PathBuf, crate::content::Status>,
 }
 
 /// What a finished build reports.
@@ -167,7 +167,7 @@ fn make_live(
     as_live: &AsLive,
     roles: &Roles,
     diags: &mut Vec<Diagnostic>,
-) -> HashMap<PathBuf, crate::workflow::Status> {
+) -> HashMap<PathBuf, crate::content::Status> {
     let mut made = HashMap::new();
     if let AsLive::Item(path, text) = as_live {
         diags.retain(|d| &d.path != path);
@@ -181,14 +181,14 @@ fn make_live(
         let chosen = match as_live {
             AsLive::Nothing => false,
             AsLive::Item(path, _) => &doc.path == path,
-            AsLive::Unfinished => doc.meta.status != crate::workflow::Status::Archived,
+            AsLive::Unfinished => doc.meta.status != crate::content::Status::Archived,
         };
         if !chosen {
             continue;
         }
         made.insert(doc.path.clone(), doc.meta.status);
         let m = &mut doc.meta;
-        m.status = crate::workflow::Status::Published;
+        m.status = crate::content::Status::Published;
         m.publish_at = None;
         m.expires = None;
         if let Some(sp) = m.special.as_mut() {
@@ -333,25 +333,6 @@ fn with_warnings(e: Error, warnings: &[Diagnostic]) -> Error {
     }
 }
 
-/// Checks a site without writing anything: content, roles, site.yaml,
-/// theme, and that every page renders.
-pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
-    let Loaded { site, diags, theme, .. } = load(opts)?;
-    let mut diags = render_check(&site, theme.as_ref(), opts, diags);
-    // The sections of site.yaml other commands read, and keywords.yaml: a
-    // mistake there should fail the push, not the deploy or audit later.
-    let (raw, file) = (&site.config.raw, &site.config.path);
-    crate::audit::config::AuditConfig::from_site_yaml(raw, file, &mut diags);
-    crate::deploy::config::DeployConfig::read(raw, file, &opts.root, &mut diags);
-    match crate::audit::coverage::load(&opts.root) {
-        Err(Error::Diagnostics(mut d)) => diags.append(&mut d),
-        Err(e) => return Err(e),
-        Ok(_) => {}
-    }
-    sort(&mut diags);
-    Ok(diags)
-}
-
 /// The problems the build would find in the file `path` (from the site
 /// root) if it had `text` and were live now: its front matter, links,
 /// shortcodes, a special's query, and its page rendered through the
@@ -382,7 +363,7 @@ pub fn check_unfinished(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
     let mut diags = render_check(&site, theme.as_ref(), &o, diags);
     diags.retain(|d| made_live.contains_key(&d.path));
     for d in &mut diags {
-        if made_live[&d.path] == crate::workflow::Status::Draft {
+        if made_live[&d.path] == crate::content::Status::Draft {
             d.severity = crate::diagnostic::Severity::Warning;
         }
     }
@@ -391,7 +372,7 @@ pub fn check_unfinished(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
 
 /// Renders every page into nothing, adding the problems to `diags`
 /// (skipped when loading already failed: the model is incomplete).
-fn render_check(
+pub fn render_check(
     site: &Site,
     theme: Option<&Theme>,
     opts: &BuildOptions,
