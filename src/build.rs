@@ -4,13 +4,21 @@
 //! theme -> output (parallel) -> atomic swap. Every stage's problems are
 //! collected; the build fails once, reporting all of them, before anything
 //! is written. Warnings are returned with the result.
+//!
+//! A build with the cache of the previous one (`.punchline/cache/`, see
+//! `output::cache`) is incremental: only jobs whose inputs changed are
+//! rendered, only files whose bytes changed are staged, and after success
+//! they are moved into the output folder and files no longer produced are
+//! deleted. Without a usable cache the staged folder holds everything and
+//! is swapped in whole. Either way the result is the same bytes.
 
 use crate::clock::{Clock, StageTimer, When};
 use crate::config::SiteConfig;
 use crate::content::{self, Document};
 use crate::diagnostic::{has_errors, sort, Diagnostic, Error, Result};
 use crate::markdown::{self, Bodies, RenderOptions};
-use crate::output::{self, DirSink, Manifest, Progress, Staging};
+use crate::output::cache::DiskCache;
+use crate::output::{self, DirSink, Manifest, OutputCache, Previous, Progress, Staging, MANIFEST_FILE};
 use crate::site::{Page, Routes, Site};
 use crate::theme::Theme;
 use crate::workflow::roles::{Permission, Roles};
@@ -38,6 +46,8 @@ pub struct BuildOptions {
     /// Items to treat as live whatever their state (the workflow's gate and
     /// `check` look at work in progress as the build will see it later).
     pub as_live: AsLive,
+    /// Use (and keep) the build cache: render and write only what changed.
+    pub cache: bool,
 }
 
 /// Which items a build treats as live whatever their state says.
@@ -64,6 +74,7 @@ impl BuildOptions {
             bodies: Bodies::Html,
             base_url: None,
             as_live: AsLive::Nothing,
+            cache: true,
         }
     }
 }
@@ -86,9 +97,16 @@ pub struct Loaded {
 /// What a finished build reports.
 #[derive(Debug, Clone)]
 pub struct BuildReport {
-    /// HTML pages rendered.
+    /// HTML pages rendered (after an edit, only those it reached).
     pub pages_rendered: usize,
-    /// Files written, with hashes.
+    /// Files written to disk this time (new or changed bytes), with the
+    /// manifest itself; deletions not counted.
+    pub files_written: usize,
+    /// Files deleted because the site no longer produces them.
+    pub files_deleted: usize,
+    /// Whether the build used the previous build's cache.
+    pub incremental: bool,
+    /// Every file of the output, with hashes.
     pub manifest: Manifest,
     /// Warnings (a successful build has no errors).
     pub warnings: Vec<Diagnostic>,
@@ -301,20 +319,50 @@ pub fn build_then(opts: &BuildOptions, progress: &dyn Progress, after: &mut Afte
         _ => return Err(Error::Diagnostics(diags)),
     };
     let t = StageTimer::start();
+    // The lock comes first: the cache and the manifest it goes with are
+    // read while no other build can change them.
     let staging = Staging::new(&opts.output)?;
+    let disk = DiskCache::new(&opts.root, &opts.output, &theme.chain, opts.preview);
+    let prev = if opts.cache { disk.load(&opts.output) } else { None };
+    let empty = OutputCache::default();
+    let previous = Previous {
+        cache: Some(prev.as_ref().map_or(&empty, |p| &p.0)),
+        manifest: prev.as_ref().map(|p| &p.1),
+    };
     let sink = DirSink::new(staging.path());
-    let written =
-        output::write_site(&site, &theme, &opts.root, &sink, progress).map_err(|e| with_warnings(e, &diags))?;
-    output::write_manifest(&sink, &written.manifest)?;
+    let written = output::write_site(&site, &theme, &opts.root, &sink, progress, previous)
+        .map_err(|e| with_warnings(e, &diags))?;
+    let manifest_json = output::write_manifest(&sink, &written.manifest)?;
     diags.extend(written.warnings);
     sort(&mut diags);
     t.lap("render and write");
     after(&site, &theme).map_err(|e| with_warnings(e, &diags))?;
     t.lap("after build");
-    staging.commit()?;
+    let removed: Vec<String> = match &prev {
+        Some((_, old)) => old
+            .files
+            .keys()
+            .filter(|p| !written.manifest.files.contains_key(*p))
+            .cloned()
+            .collect(),
+        None => Vec::new(),
+    };
+    if prev.is_some() {
+        disk.invalidate()
+            .map_err(|e| Error::io(&opts.root.join(output::cache::CACHE_DIR), e))?;
+        staging.apply(&removed, MANIFEST_FILE)?;
+    } else {
+        staging.commit()?;
+    }
+    if opts.cache {
+        disk.save(written.cache, &manifest_json);
+    }
     t.lap("swap output");
     Ok(BuildReport {
         pages_rendered: written.pages_rendered,
+        files_written: written.written.len() + 1,
+        files_deleted: removed.len(),
+        incremental: prev.is_some(),
         manifest: written.manifest,
         warnings: diags,
         duration: started.elapsed(),
@@ -379,7 +427,14 @@ pub fn render_check(
     mut diags: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
     if let (Some(theme), false) = (theme, has_errors(&diags)) {
-        match output::write_site(site, theme, &opts.root, &output::NullSink, &output::Quiet) {
+        match output::write_site(
+            site,
+            theme,
+            &opts.root,
+            &output::NullSink,
+            &output::Quiet,
+            Previous::default(),
+        ) {
             Ok(written) => diags.extend(written.warnings),
             Err(e) => diags.extend(e.diagnostics().iter().cloned()),
         }

@@ -54,7 +54,14 @@ pub fn theme(site: &Site, theme: &Theme, root: &Path) -> CheckReport {
         pages: plan.len(),
         ..CheckReport::default()
     };
-    if let Err(e) = output::write_site(site, theme, root, &output::NullSink, &output::Quiet) {
+    if let Err(e) = output::write_site(
+        site,
+        theme,
+        root,
+        &output::NullSink,
+        &output::Quiet,
+        output::Previous::default(),
+    ) {
         report.diagnostics.extend(e.diagnostics().iter().cloned());
     }
     let mut used: BTreeSet<String> = plan.iter().map(|j| j.template(site).to_string()).collect();
