@@ -479,3 +479,7 @@ fn fill(site: &Site, job: &Job, ctx: &mut PageVars) -> HeadView {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "jobs_tests.rs"]
+mod tests;
