@@ -4,13 +4,21 @@
 //! theme -> output (parallel) -> atomic swap. Every stage's problems are
 //! collected; the build fails once, reporting all of them, before anything
 //! is written. Warnings are returned with the result.
+//!
+//! A build with the cache of the previous one (`.punchline/cache/`, see
+//! `output::cache`) is incremental: only jobs whose inputs changed are
+//! rendered, only files whose bytes changed are staged, and after success
+//! they are moved into the output folder and files no longer produced are
+//! deleted. Without a usable cache the staged folder holds everything and
+//! is swapped in whole. Either way the result is the same bytes.
 
 use crate::clock::{Clock, StageTimer, When};
 use crate::config::SiteConfig;
 use crate::content::{self, Document};
 use crate::diagnostic::{has_errors, sort, Diagnostic, Error, Result};
 use crate::markdown::{self, Bodies, RenderOptions};
-use crate::output::{self, DirSink, Manifest, Progress, Staging};
+use crate::output::cache::DiskCache;
+use crate::output::{self, DirSink, Manifest, OutputCache, Previous, Progress, Staging, MANIFEST_FILE};
 use crate::site::{Page, Routes, Site};
 use crate::theme::Theme;
 use crate::workflow::roles::{Permission, Roles};
@@ -38,6 +46,8 @@ pub struct BuildOptions {
     /// Items to treat as live whatever their state (the workflow's gate and
     /// `check` look at work in progress as the build will see it later).
     pub as_live: AsLive,
+    /// Use (and keep) the build cache: render and write only what changed.
+    pub cache: bool,
 }
 
 /// Which items a build treats as live whatever their state says.
@@ -64,6 +74,7 @@ impl BuildOptions {
             bodies: Bodies::Html,
             base_url: None,
             as_live: AsLive::Nothing,
+            cache: true,
         }
     }
 }
@@ -80,15 +91,22 @@ pub struct Loaded {
     /// Warnings and errors found so far.
     pub diags: Vec<Diagnostic>,
     /// The items made live by `BuildOptions::as_live`, with their real state.
-    pub made_live: HashMap<PathBuf, crate::workflow::Status>,
+    pub made_live: HashMap<PathBuf, crate::content::Status>,
 }
 
 /// What a finished build reports.
 #[derive(Debug, Clone)]
 pub struct BuildReport {
-    /// HTML pages rendered.
+    /// HTML pages rendered (after an edit, only those it reached).
     pub pages_rendered: usize,
-    /// Files written, with hashes.
+    /// Files written to disk this time (new or changed bytes), with the
+    /// manifest itself; deletions not counted.
+    pub files_written: usize,
+    /// Files deleted because the site no longer produces them.
+    pub files_deleted: usize,
+    /// Whether the build used the previous build's cache.
+    pub incremental: bool,
+    /// Every file of the output, with hashes.
     pub manifest: Manifest,
     /// Warnings (a successful build has no errors).
     pub warnings: Vec<Diagnostic>,
@@ -167,7 +185,7 @@ fn make_live(
     as_live: &AsLive,
     roles: &Roles,
     diags: &mut Vec<Diagnostic>,
-) -> HashMap<PathBuf, crate::workflow::Status> {
+) -> HashMap<PathBuf, crate::content::Status> {
     let mut made = HashMap::new();
     if let AsLive::Item(path, text) = as_live {
         diags.retain(|d| &d.path != path);
@@ -181,14 +199,14 @@ fn make_live(
         let chosen = match as_live {
             AsLive::Nothing => false,
             AsLive::Item(path, _) => &doc.path == path,
-            AsLive::Unfinished => doc.meta.status != crate::workflow::Status::Archived,
+            AsLive::Unfinished => doc.meta.status != crate::content::Status::Archived,
         };
         if !chosen {
             continue;
         }
         made.insert(doc.path.clone(), doc.meta.status);
         let m = &mut doc.meta;
-        m.status = crate::workflow::Status::Published;
+        m.status = crate::content::Status::Published;
         m.publish_at = None;
         m.expires = None;
         if let Some(sp) = m.special.as_mut() {
@@ -301,20 +319,50 @@ pub fn build_then(opts: &BuildOptions, progress: &dyn Progress, after: &mut Afte
         _ => return Err(Error::Diagnostics(diags)),
     };
     let t = StageTimer::start();
+    // The lock comes first: the cache and the manifest it goes with are
+    // read while no other build can change them.
     let staging = Staging::new(&opts.output)?;
+    let disk = DiskCache::new(&opts.root, &opts.output, &theme.chain, opts.preview);
+    let prev = if opts.cache { disk.load(&opts.output) } else { None };
+    let empty = OutputCache::default();
+    let previous = Previous {
+        cache: Some(prev.as_ref().map_or(&empty, |p| &p.0)),
+        manifest: prev.as_ref().map(|p| &p.1),
+    };
     let sink = DirSink::new(staging.path());
-    let written =
-        output::write_site(&site, &theme, &opts.root, &sink, progress).map_err(|e| with_warnings(e, &diags))?;
-    output::write_manifest(&sink, &written.manifest)?;
+    let written = output::write_site(&site, &theme, &opts.root, &sink, progress, previous)
+        .map_err(|e| with_warnings(e, &diags))?;
+    let manifest_json = output::write_manifest(&sink, &written.manifest)?;
     diags.extend(written.warnings);
     sort(&mut diags);
     t.lap("render and write");
     after(&site, &theme).map_err(|e| with_warnings(e, &diags))?;
     t.lap("after build");
-    staging.commit()?;
+    let removed: Vec<String> = match &prev {
+        Some((_, old)) => old
+            .files
+            .keys()
+            .filter(|p| !written.manifest.files.contains_key(*p))
+            .cloned()
+            .collect(),
+        None => Vec::new(),
+    };
+    if prev.is_some() {
+        disk.invalidate()
+            .map_err(|e| Error::io(&opts.root.join(output::cache::CACHE_DIR), e))?;
+        staging.apply(&removed, MANIFEST_FILE)?;
+    } else {
+        staging.commit()?;
+    }
+    if opts.cache {
+        disk.save(written.cache, &manifest_json);
+    }
     t.lap("swap output");
     Ok(BuildReport {
         pages_rendered: written.pages_rendered,
+        files_written: written.written.len() + 1,
+        files_deleted: removed.len(),
+        incremental: prev.is_some(),
         manifest: written.manifest,
         warnings: diags,
         duration: started.elapsed(),
@@ -331,25 +379,6 @@ fn with_warnings(e: Error, warnings: &[Diagnostic]) -> Error {
         }
         other => other,
     }
-}
-
-/// Checks a site without writing anything: content, roles, site.yaml,
-/// theme, and that every page renders.
-pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
-    let Loaded { site, diags, theme, .. } = load(opts)?;
-    let mut diags = render_check(&site, theme.as_ref(), opts, diags);
-    // The sections of site.yaml other commands read, and keywords.yaml: a
-    // mistake there should fail the push, not the deploy or audit later.
-    let (raw, file) = (&site.config.raw, &site.config.path);
-    crate::audit::config::AuditConfig::from_site_yaml(raw, file, &mut diags);
-    crate::deploy::config::DeployConfig::read(raw, file, &opts.root, &mut diags);
-    match crate::audit::coverage::load(&opts.root) {
-        Err(Error::Diagnostics(mut d)) => diags.append(&mut d),
-        Err(e) => return Err(e),
-        Ok(_) => {}
-    }
-    sort(&mut diags);
-    Ok(diags)
 }
 
 /// The problems the build would find in the file `path` (from the site
@@ -382,7 +411,7 @@ pub fn check_unfinished(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
     let mut diags = render_check(&site, theme.as_ref(), &o, diags);
     diags.retain(|d| made_live.contains_key(&d.path));
     for d in &mut diags {
-        if made_live[&d.path] == crate::workflow::Status::Draft {
+        if made_live[&d.path] == crate::content::Status::Draft {
             d.severity = crate::diagnostic::Severity::Warning;
         }
     }
@@ -391,14 +420,21 @@ pub fn check_unfinished(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
 
 /// Renders every page into nothing, adding the problems to `diags`
 /// (skipped when loading already failed: the model is incomplete).
-fn render_check(
+pub fn render_check(
     site: &Site,
     theme: Option<&Theme>,
     opts: &BuildOptions,
     mut diags: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
     if let (Some(theme), false) = (theme, has_errors(&diags)) {
-        match output::write_site(site, theme, &opts.root, &output::NullSink, &output::Quiet) {
+        match output::write_site(
+            site,
+            theme,
+            &opts.root,
+            &output::NullSink,
+            &output::Quiet,
+            Previous::default(),
+        ) {
             Ok(written) => diags.extend(written.warnings),
             Err(e) => diags.extend(e.diagnostics().iter().cloned()),
         }

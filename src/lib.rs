@@ -9,6 +9,7 @@
 
 pub mod audit;
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod clock;
 pub mod config;

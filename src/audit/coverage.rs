@@ -15,8 +15,8 @@
 //!   - 谐音梗                     # a bare keyword
 //! ```
 
+use super::finding::FindingSink;
 use super::index::{ranks, PageText};
-use super::report::FindingSink;
 use super::text::{normalize, Phrase};
 use crate::diagnostic::{Diagnostic, Error, Result};
 use crate::site::{PageId, Site};

@@ -19,6 +19,7 @@
 
 pub mod config;
 pub mod coverage;
+pub mod finding;
 pub mod format;
 pub mod index;
 pub mod page;

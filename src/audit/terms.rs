@@ -10,8 +10,8 @@
 //! distinctiveness is its total count x idf. Ties are broken by the term, so
 //! the report is deterministic.
 
+use super::finding::round;
 use super::index::PageText;
-use super::report::round;
 use super::text::{self, FastState};
 use rayon::prelude::*;
 use serde::Serialize;

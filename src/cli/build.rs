@@ -60,6 +60,10 @@ pub struct BuildArgs {
     /// .html) into DIR, from the same site model.
     #[arg(long, value_name = "DIR")]
     report: Option<PathBuf>,
+    /// Render and write everything, ignoring the cache of the last build
+    /// (.punchline/cache/, which this build then replaces).
+    #[arg(long)]
+    no_cache: bool,
 }
 
 /// What `--report` wrote.
@@ -78,6 +82,9 @@ struct Summary<'a> {
     mode: &'static str,
     pages_rendered: usize,
     files: usize,
+    files_written: usize,
+    files_deleted: usize,
+    incremental: bool,
     bytes: u64,
     duration_ms: u128,
     diagnostics: &'a [Diagnostic],
@@ -92,6 +99,7 @@ impl BuildArgs {
         if let Some(out) = self.output {
             opts.output = out;
         }
+        opts.cache = !self.no_cache;
         let progress = TermProgress::new();
         let mode = if opts.preview { "preview" } else { "live" };
         let mut audited = None;
@@ -121,6 +129,9 @@ impl BuildArgs {
                     mode,
                     pages_rendered: report.pages_rendered,
                     files: report.manifest.files.len(),
+                    files_written: report.files_written,
+                    files_deleted: report.files_deleted,
+                    incremental: report.incremental,
                     bytes: report.bytes(),
                     duration_ms: report.duration.as_millis(),
                     diagnostics: &report.warnings,
@@ -139,6 +150,14 @@ impl BuildArgs {
                             summary.duration_ms,
                             if opts.preview { " [preview]" } else { "" }
                         );
+                        if summary.incremental {
+                            eprintln!(
+                                "incremental: {} file{} written, {} deleted",
+                                summary.files_written,
+                                crate::diagnostic::plural(summary.files_written),
+                                summary.files_deleted
+                            );
+                        }
                         if let Some(a) = &summary.audit {
                             eprintln!(
                                 "audit reports in {}: {} errors, {} warnings, {} notices",
@@ -157,6 +176,9 @@ impl BuildArgs {
                     mode,
                     pages_rendered: 0,
                     files: 0,
+                    files_written: 0,
+                    files_deleted: 0,
+                    incremental: false,
                     bytes: 0,
                     duration_ms: 0,
                     diagnostics: &diags,

@@ -65,7 +65,7 @@ fn check(root: &Path, model: &ModelArgs) -> Result<ExitCode> {
             diags.into_iter().filter(Diagnostic::is_error).collect(),
         ));
     };
-    let report = scaffold::check(&site, &theme, root);
+    let report = crate::check::theme(&site, &theme, root);
     diags.retain(|d| {
         d.code.starts_with("TPL") || d.code.starts_with("THM") || d.code.starts_with("SC") || d.code == "SPC001"
     });

@@ -4,9 +4,9 @@
 //! with every field typed, plus a diagnostic for each unknown key, missing
 //! field, wrong type or bad value (all of them, each at its own line).
 
+use super::Status;
 use crate::clock::When;
 use crate::content::Kind;
-use crate::workflow::Status;
 use crate::yaml::{Node, Reader, Value};
 use serde::Serialize;
 

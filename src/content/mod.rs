@@ -1,18 +1,21 @@
 //! Content: discover and parse the Markdown files under content/.
 //!
-//! Input: the site root and [`Roles`]. Output: [`Document`]s sorted by path
+//! Input: the site root and the team ([`Members`]). Output: [`Document`]s sorted by path
 //! (so ids, and therefore output, are the same run to run), plus every
 //! problem found, each at its file:line:col. No HTML and no templates here:
 //! bodies stay Markdown text until the `markdown` stage.
 
 pub mod git;
 pub mod meta;
+pub mod people;
+mod status;
 pub mod url_fields;
 
 pub use meta::Meta;
+pub use people::Members;
+pub use status::Status;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Error, Result};
-use crate::workflow::roles::Roles;
 use crate::yaml::{self, ErrorKind, Reader};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -304,7 +307,7 @@ pub fn read_open(mut file: &std::fs::File, rel: &Path) -> std::result::Result<St
 
 /// Loads every content file: discover, then read and parse in parallel.
 /// Returns the documents that parsed (sorted by path) and all diagnostics.
-pub fn load(root: &Path, roles: &Roles) -> Result<(Vec<Document>, Vec<Diagnostic>)> {
+pub fn load(root: &Path, roles: &(impl Members + Sync)) -> Result<(Vec<Document>, Vec<Diagnostic>)> {
     let timer = crate::clock::StageTimer::start();
     let files = discover(root)?;
     timer.lap(&format!("discover {} files", files.len()));
@@ -325,7 +328,7 @@ pub fn load(root: &Path, roles: &Roles) -> Result<(Vec<Document>, Vec<Diagnostic
 }
 
 /// Parses one file's text. `rel` is its path from the site root.
-pub fn parse_document(rel: &Path, text: &str, roles: &Roles) -> (Option<Document>, Vec<Diagnostic>) {
+pub fn parse_document(rel: &Path, text: &str, roles: &impl Members) -> (Option<Document>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let rel_str = rel.to_string_lossy().replace('\\', "/");
     let in_content = rel_str.strip_prefix("content/").unwrap_or(&rel_str).to_string();
@@ -393,7 +396,9 @@ pub fn parse_document(rel: &Path, text: &str, roles: &Roles) -> (Option<Document
         return (None, diags);
     };
     let meta = url_fields::check(&mut r, &node, meta);
-    let role = check_people(rel, &meta, roles, &mut diags);
+    // The people checks are a pass over the parsed front matter, against
+    // whatever roles.yaml the caller holds.
+    let role = people::check(rel, &meta, roles, &mut diags);
     let slug = match &meta.slug {
         // The slug names the item's output folder: file systems refuse
         // longer names, so say so at the slug rather than when writing.
@@ -475,63 +480,10 @@ fn strip_forbidden<'a>(rel: &Path, front: &'a str, diags: &mut Vec<Diagnostic>) 
     front.replace(yaml::is_forbidden, "").into()
 }
 
-/// Checks author, role, assignee and reviewers against roles.yaml; returns
-/// the role the author writes as.
-fn check_people(rel: &Path, meta: &Meta, roles: &Roles, diags: &mut Vec<Diagnostic>) -> String {
-    let unknown = |field: &str, id: &str, diags: &mut Vec<Diagnostic>| {
-        let (l, c) = meta.pos(field);
-        let help = match did_you_mean(id, roles.members.keys().map(String::as_str)) {
-            Some(s) => format!("did you mean '{s}'?"),
-            None => "add them to members: in roles.yaml, or use an existing member id".to_string(),
-        };
-        diags.push(
-            Diagnostic::error("ROL004", rel, format!("{field} '{id}' is not a member in roles.yaml"))
-                .at(l, c)
-                .help(help),
-        );
-    };
-    if roles.members.is_empty() {
-        return meta.role.clone().unwrap_or_default();
-    }
-    let role = match roles.member(&meta.author) {
-        None => {
-            unknown("author", &meta.author, diags);
-            meta.role.clone().unwrap_or_default()
-        }
-        Some(m) => match &meta.role {
-            None => m.roles.first().cloned().unwrap_or_default(),
-            Some(r) if m.roles.contains(r) => r.clone(),
-            Some(r) => {
-                let (l, c) = meta.pos("role");
-                diags.push(
-                    Diagnostic::error("ROL005", rel, format!("{} does not have the role '{r}'", m.id))
-                        .at(l, c)
-                        .help(format!(
-                            "{}'s roles: {}; use one of them or remove 'role:'",
-                            m.id,
-                            m.roles.join(", ")
-                        )),
-                );
-                r.clone()
-            }
-        },
-    };
-    if let Some(a) = &meta.assignee {
-        if roles.member(a).is_none() {
-            unknown("assignee", a, diags);
-        }
-    }
-    for who in &meta.review.reviewers {
-        if roles.member(who).is_none() {
-            unknown("review", who, diags);
-        }
-    }
-    role
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::workflow::roles::Roles;
 
     #[test]
     fn split_finds_front_matter_and_body_line() {

@@ -1,15 +1,27 @@
 //! What to render: one [`Job`] per output page, and how to render it.
 //!
 //! Input: `&Site` and the theme. Output: the list of jobs (in a stable
-//! order) and, per job, its HTML. Each job reads only the site model and the
-//! site-wide view built once per build, so jobs run in parallel and any
-//! subset can be re-rendered on its own.
+//! order), per job the [`JobView`] it reads, and its HTML. Each job reads
+//! only its `JobView` and the site-wide view built once per build, so jobs
+//! run in parallel and any subset can be re-rendered on its own.
+//!
+//! The `JobView` is the one statement of what a page reads: rendering
+//! takes its page lists from it and change detection hashes it
+//! ([`JobView::hash_into`]), so no count, list or ordering rule is written
+//! twice. A new kind of job adds a `Job` variant and a `JobView` variant;
+//! the compiler then points at every match that must handle it.
 
 use crate::content::Kind;
 use crate::diagnostic::Diagnostic;
-use crate::site::{paginate, PageId, Pager, Site, TaxonomyKind};
+use crate::site::{paginate, HeroImage, PageId, Pager, Site, Special, TaxonomyKind, Term};
 use crate::theme::views::{self, HeadView};
 use crate::theme::Theme;
+use std::hash::{Hash, Hasher};
+
+/// Jokes on the home page (the newest).
+pub const HOME_JOKES: usize = 10;
+/// Bulletins on the home page (the newest).
+pub const HOME_BULLETINS: usize = 5;
 
 /// One page of output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +87,174 @@ impl Job {
             Job::NotFound => "404.html",
         }
     }
+}
+
+/// What one job reads of the site, besides the site-wide view: the pages it
+/// shows (whole, as cards or as the item itself), the pages it only links
+/// to, and the listing facts (pagination, terms, hero image).
+#[derive(Debug)]
+pub enum JobView<'s> {
+    /// The newest jokes and bulletins, and the pinned bulletins.
+    Home {
+        /// Jokes shown, newest first.
+        jokes: &'s [PageId],
+        /// Bulletins shown, newest first.
+        bulletins: &'s [PageId],
+        /// Pinned bulletins, in the bulletins' order.
+        pinned: Vec<PageId>,
+    },
+    /// One item, and the titles and URLs of its newer and older neighbours.
+    Item {
+        /// The item.
+        id: PageId,
+        /// Its neighbours in its section (title and URL only).
+        neighbours: [Option<PageId>; 2],
+    },
+    /// One page of a section listing.
+    Section {
+        /// Jokes or bulletins.
+        kind: Kind,
+        /// Every item of the section (the count shows), newest first.
+        ids: &'s [PageId],
+        /// Which page.
+        pager: &'s Pager,
+    },
+    /// One page of a term's listing.
+    Term {
+        /// Tags or categories.
+        tax: TaxonomyKind,
+        /// The term.
+        term: &'s Term,
+        /// Which page.
+        pager: &'s Pager,
+    },
+    /// Every term of a taxonomy (names, URLs, counts).
+    Terms {
+        /// Tags or categories.
+        tax: TaxonomyKind,
+        /// The terms, sorted by slug.
+        terms: &'s [Term],
+    },
+    /// One page of a special landing page.
+    Special {
+        /// The special.
+        special: &'s Special,
+        /// Its hero image, as measured.
+        hero: Option<&'s HeroImage>,
+        /// Which page.
+        pager: &'s Pager,
+    },
+    /// The 404 page: the site-wide view only.
+    NotFound,
+}
+
+impl Job {
+    /// What this job reads: the one place that says so.
+    pub fn view<'s>(&'s self, site: &'s Site) -> JobView<'s> {
+        match self {
+            Job::Home => JobView::Home {
+                jokes: &site.jokes[..site.jokes.len().min(HOME_JOKES)],
+                bulletins: &site.bulletins[..site.bulletins.len().min(HOME_BULLETINS)],
+                pinned: site
+                    .bulletins
+                    .iter()
+                    .copied()
+                    .filter(|&id| site.pages[id].doc.meta.pinned)
+                    .collect(),
+            },
+            Job::Item(id) => JobView::Item {
+                id: *id,
+                neighbours: [site.newer[*id], site.older[*id]],
+            },
+            Job::Section(kind, pager) => JobView::Section {
+                kind: *kind,
+                ids: if *kind == Kind::Joke {
+                    &site.jokes
+                } else {
+                    &site.bulletins
+                },
+                pager,
+            },
+            Job::Term(tax, i, pager) => JobView::Term {
+                tax: *tax,
+                term: &site.taxonomy(*tax).terms[*i],
+                pager,
+            },
+            Job::Terms(tax) => JobView::Terms {
+                tax: *tax,
+                terms: &site.taxonomy(*tax).terms,
+            },
+            Job::Special(i, pager) => {
+                let special = &site.specials[*i];
+                JobView::Special {
+                    special,
+                    hero: site.heroes.get(&site.pages[special.page].doc.path),
+                    pager,
+                }
+            }
+            Job::NotFound => JobView::NotFound,
+        }
+    }
+}
+
+impl JobView<'_> {
+    /// Hashes everything this view reads. `versions[id]` stands for all
+    /// of page `id` that any view shows (see `output::cache::page_version`);
+    /// of a linked page only its title and URL are read.
+    pub fn hash_into(&self, site: &Site, versions: &[u64], h: &mut impl Hasher) {
+        let pages = |ids: &[PageId], h: &mut _| {
+            ids.len().hash(h);
+            for &id in ids {
+                versions[id].hash(h);
+            }
+        };
+        std::mem::discriminant(self).hash(h);
+        match self {
+            JobView::Home {
+                jokes,
+                bulletins,
+                pinned,
+            } => {
+                pages(jokes, h);
+                pages(bulletins, h);
+                pages(pinned, h);
+            }
+            JobView::Item { id, neighbours } => {
+                versions[*id].hash(h);
+                for n in neighbours {
+                    n.map(|n| (&site.pages[n].doc.meta.title, &site.pages[n].url)).hash(h);
+                }
+            }
+            JobView::Section { kind, ids, pager } => {
+                (kind, ids.len()).hash(h);
+                hash_pager(pager, h);
+                pages(&ids[pager.items.clone()], h);
+            }
+            JobView::Term { tax, term, pager } => {
+                (tax.name(), &term.name, &term.slug, &term.url, term.pages.len()).hash(h);
+                hash_pager(pager, h);
+                pages(&term.pages[pager.items.clone()], h);
+            }
+            JobView::Terms { tax, terms } => {
+                tax.name().hash(h);
+                for t in *terms {
+                    (&t.name, &t.slug, &t.url, t.pages.len()).hash(h);
+                }
+            }
+            JobView::Special { special, hero, pager } => {
+                versions[special.page].hash(h);
+                hero.map(|x| (x.width, x.height, &x.srcset)).hash(h);
+                special.items.len().hash(h);
+                hash_pager(pager, h);
+                pages(&special.items[pager.items.clone()], h);
+            }
+            JobView::NotFound => {}
+        }
+    }
+}
+
+fn hash_pager(p: &Pager, h: &mut impl Hasher) {
+    (p.number, p.total, &p.url, p.items.start, p.items.end).hash(h);
 }
 
 /// Every page the site renders, in a stable order.
@@ -208,53 +388,37 @@ fn pager_head(mut head: HeadView, pager: &Pager, base: &str) -> HeadView {
 }
 
 /// Inserts the job's own variables into `ctx` and returns its `<head>`.
+/// Reads the site only through the job's [`JobView`] (and site settings).
 fn fill(site: &Site, job: &Job, ctx: &mut PageVars) -> HeadView {
     let listing = |title: &str, url: &str, desc: String| views::head_for_listing(site, title, url, desc);
-    match job {
-        Job::Home => {
-            let jokes: Vec<_> = site
-                .jokes
-                .iter()
-                .take(10)
-                .map(|&id| views::item(site, id, true))
-                .collect();
-            let bulletins: Vec<_> = site
-                .bulletins
-                .iter()
-                .take(5)
-                .map(|&id| views::item(site, id, false))
-                .collect();
-            let pinned: Vec<_> = site
-                .bulletins
-                .iter()
-                .filter(|&&id| site.pages[id].doc.meta.pinned)
-                .map(|&id| views::item(site, id, true))
-                .collect();
-            ctx.insert("latest_jokes", &jokes);
-            ctx.insert("latest_bulletins", &bulletins);
-            ctx.insert("pinned", &pinned);
+    match job.view(site) {
+        JobView::Home {
+            jokes,
+            bulletins,
+            pinned,
+        } => {
+            let cards =
+                |ids: &[PageId], full: bool| -> Vec<_> { ids.iter().map(|&id| views::item(site, id, full)).collect() };
+            ctx.insert("latest_jokes", &cards(jokes, true));
+            ctx.insert("latest_bulletins", &cards(bulletins, false));
+            ctx.insert("pinned", &cards(&pinned, true));
             let mut head = listing(&site.config.title, "/", site.config.description.clone());
             head.feed = Some(views::JOKES.feed.into());
             head
         }
-        Job::Item(id) => {
-            ctx.insert("page", &views::item(site, *id, true));
-            views::head_for_page(site, *id)
+        JobView::Item { id, .. } => {
+            ctx.insert("page", &views::item(site, id, true));
+            views::head_for_page(site, id)
         }
-        Job::Section(kind, pager) => {
-            let section = if *kind == Kind::Joke {
+        JobView::Section { kind, ids, pager } => {
+            let section = if kind == Kind::Joke {
                 views::JOKES
             } else {
                 views::BULLETINS
             };
-            let ids = if *kind == Kind::Joke {
-                &site.jokes
-            } else {
-                &site.bulletins
-            };
             ctx.insert(
                 "paginator",
-                &views::paginator(site, ids, pager, section.url, *kind == Kind::Joke),
+                &views::paginator(site, ids, pager, section.url, kind == Kind::Joke),
             );
             let desc = format!(
                 "{} on {}: page {} of {}.",
@@ -265,9 +429,8 @@ fn fill(site: &Site, job: &Job, ctx: &mut PageVars) -> HeadView {
             ctx.insert("section", &section);
             head
         }
-        Job::Term(tax, i, pager) => {
-            let term = &site.taxonomy(*tax).terms[*i];
-            ctx.insert("taxonomy", &views::taxonomy(*tax));
+        JobView::Term { tax, term, pager } => {
+            ctx.insert("taxonomy", &views::taxonomy(tax));
             ctx.insert("term", &views::term(term));
             ctx.insert(
                 "paginator",
@@ -284,21 +447,20 @@ fn fill(site: &Site, job: &Job, ctx: &mut PageVars) -> HeadView {
             );
             pager_head(listing(&title, &pager.url, desc), pager, &term.url)
         }
-        Job::Terms(tax) => {
-            let tv = views::taxonomy(*tax);
-            let terms: Vec<_> = site.taxonomy(*tax).terms.iter().map(views::term).collect();
+        JobView::Terms { tax, terms } => {
+            let tv = views::taxonomy(tax);
+            let terms: Vec<_> = terms.iter().map(views::term).collect();
             ctx.insert("terms", &terms);
             let desc = format!("All {} on {}.", tv.name, site.config.title);
             let head = listing(tv.title, &tv.url, desc);
             ctx.insert("taxonomy", &tv);
             head
         }
-        Job::Special(i, pager) => {
-            let sp = &site.specials[*i];
-            let url = &site.pages[sp.page].url;
-            let view = views::special(site, sp.page);
-            ctx.insert("paginator", &views::paginator(site, &sp.items, pager, url, true));
-            let mut head = pager_head(views::head_for_page(site, sp.page), pager, url);
+        JobView::Special { special, pager, .. } => {
+            let url = &site.pages[special.page].url;
+            let view = views::special(site, special.page);
+            ctx.insert("paginator", &views::paginator(site, &special.items, pager, url, true));
+            let mut head = pager_head(views::head_for_page(site, special.page), pager, url);
             if pager.number > 1 {
                 head.canonical = site.config.permalink(&pager.url);
             }
@@ -310,10 +472,14 @@ fn fill(site: &Site, job: &Job, ctx: &mut PageVars) -> HeadView {
             ctx.insert("special", &view);
             head
         }
-        Job::NotFound => {
+        JobView::NotFound => {
             let mut head = listing("Page not found", "/404.html", "This page does not exist.".into());
             head.noindex = true;
             head
         }
     }
 }
+
+#[cfg(test)]
+#[path = "jobs_tests.rs"]
+mod tests;

@@ -1,12 +1,18 @@
 //! Output: render the site model into files.
 //!
-//! Input: `&Site`, the theme, and a [`Sink`] (a staging folder on disk, or
-//! memory for the dev server). Output: every page, feed, sitemap, robots.txt,
-//! search index and static file, plus a [`Manifest`] of what was written.
+//! Input: `&Site`, the theme, a [`Sink`] (a staging folder on disk, or
+//! memory for the dev server) and what the previous build produced (its
+//! [`OutputCache`] and [`Manifest`]; empty for a full build). Output: every
+//! page, feed, sitemap, robots.txt, search index and static file, plus a
+//! [`Manifest`] of all of them. Only jobs whose key changed are rendered,
+//! and only files whose bytes differ from the previous manifest's reach the
+//! sink. This is the one place that assembles the site's files: `build`
+//! and the dev server both call [`write_site`].
 //! Invariants: only this module writes output; nothing is written outside
-//! the sink's root; the public folder is replaced in one rename at the end
+//! the sink's root; the public folder is replaced in one step at the end
 //! ([`Staging`]), so a failed build leaves the previous one untouched.
 
+pub mod cache;
 pub mod feeds;
 pub mod images;
 pub mod jobs;
@@ -14,6 +20,7 @@ pub mod search;
 pub mod sitemap;
 mod staging;
 
+pub use cache::OutputCache;
 pub use jobs::Job;
 pub use staging::Staging;
 
@@ -22,9 +29,10 @@ use crate::site::Site;
 use crate::theme::{views::SiteView, Theme};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Where output files go.
 pub trait Sink: Sync {
@@ -111,9 +119,13 @@ pub struct Written {
     /// What is worth a look but wrote anyway (sitemap URLs over Baidu's
     /// limit).
     pub warnings: Vec<Diagnostic>,
+    /// The paths handed to the sink (new or changed bytes), sorted.
+    pub written: Vec<String>,
+    /// The keys of this build, for the next one.
+    pub cache: OutputCache,
 }
 
-fn record(bytes: &[u8]) -> FileRecord {
+pub(crate) fn record(bytes: &[u8]) -> FileRecord {
     FileRecord {
         hash: format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes)),
         size: bytes.len() as u64,
@@ -133,6 +145,38 @@ impl Progress for Quiet {
     fn tick(&self, _: usize, _: usize) {}
 }
 
+/// What the previous build produced: [`write_site`] renders only jobs
+/// whose key changed and writes only bytes that differ.
+#[derive(Clone, Copy, Default)]
+pub struct Previous<'a> {
+    /// Its job keys (`None`: no keys are even computed, as for `check`).
+    pub cache: Option<&'a OutputCache>,
+    /// Its manifest (empty for a full build).
+    pub manifest: Option<&'a Manifest>,
+}
+
+/// A sink that passes on only bytes the previous manifest does not have at
+/// that path, and records what it passed on.
+struct Changed<'a> {
+    sink: &'a dyn Sink,
+    prev: Option<&'a Manifest>,
+    written: Mutex<Vec<String>>,
+}
+
+impl Changed<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> std::result::Result<FileRecord, Diagnostic> {
+        let rec = record(bytes);
+        if self.prev.and_then(|m| m.files.get(path)) != Some(&rec) {
+            self.sink.write(path, bytes).map_err(|e| write_error(path, e))?;
+            self.written
+                .lock()
+                .expect("no panics while holding it")
+                .push(path.to_string());
+        }
+        Ok(rec)
+    }
+}
+
 /// Renders and writes the whole site. `root` is the site root (its
 /// `static/` folder is copied as is). Template errors are collected and
 /// returned together.
@@ -142,6 +186,7 @@ pub fn write_site(
     root: &Path,
     sink: &dyn Sink,
     progress: &dyn Progress,
+    prev: Previous,
 ) -> Result<Written> {
     let jobs = jobs::plan(site);
     let missing = jobs::check_templates(site, theme, &jobs);
@@ -149,7 +194,21 @@ pub fn write_site(
         return Err(Error::Diagnostics(missing));
     }
     let base = theme.base_context(&SiteView::new(site))?;
+    let keyed = prev.cache.is_some();
+    let versions: Vec<u64> = if keyed {
+        site.pages.par_iter().map(|p| cache::page_version(p)).collect()
+    } else {
+        Vec::new()
+    };
+    let sitewide = if keyed { cache::sitewide(&base, theme, site) } else { 0 };
+    let out = Changed {
+        sink,
+        prev: prev.manifest,
+        written: Mutex::new(Vec::new()),
+    };
     let done = AtomicUsize::new(0);
+    // (path, record, key, whether it was rendered now)
+    type Out = std::result::Result<(String, FileRecord, u64, bool), Diagnostic>;
     // Feeds, sitemap and search index need the model only, not the pages:
     // they are made and written beside the page rendering, not after it.
     // Their paths never end in .html, so they cannot collide with a page.
@@ -157,24 +216,45 @@ pub fn write_site(
         || {
             jobs.par_iter()
                 .map_init(
-                    || base.clone(),
-                    |ctx, job| {
-                        let html = jobs::render_in(site, theme, ctx, job)?;
+                    // Copied only by a worker that renders something: after
+                    // an edit, most workers render nothing.
+                    || None,
+                    |ctx: &mut Option<tera::Context>, job| -> Out {
                         let path = job.output_path(site);
-                        sink.write(&path, html.as_bytes()).map_err(|e| write_error(&path, e))?;
+                        let key = if keyed {
+                            cache::job_key(site, theme, &versions, sitewide, job)
+                        } else {
+                            0
+                        };
+                        let old = prev.cache.and_then(|c| c.keys.get(&path));
+                        let old_rec = prev.manifest.and_then(|m| m.files.get(&path));
                         progress.tick(done.fetch_add(1, Ordering::Relaxed) + 1, jobs.len());
-                        Ok((path, record(html.as_bytes())))
+                        if let (true, Some(&k), Some(rec)) = (keyed, old, old_rec) {
+                            if k == key {
+                                return Ok((path, rec.clone(), key, false));
+                            }
+                        }
+                        let ctx = ctx.get_or_insert_with(|| base.clone());
+                        let html = jobs::render_in(site, theme, ctx, job)?;
+                        let rec = out.put(&path, html.as_bytes())?;
+                        Ok((path, rec, key, true))
                     },
                 )
-                .collect::<Vec<std::result::Result<(String, FileRecord), Diagnostic>>>()
+                .collect::<Vec<Out>>()
         },
-        || write_site_wide(site, &jobs, sink),
+        || write_site_wide(site, &jobs, &out, prev.cache, &versions),
     );
     let mut files = BTreeMap::new();
+    let mut cache = OutputCache::default();
     let mut diags = Vec::new();
+    let mut pages_rendered = 0;
     for r in results {
         match r {
-            Ok((path, rec)) => {
+            Ok((path, rec, key, fresh)) => {
+                pages_rendered += usize::from(fresh);
+                if keyed {
+                    cache.keys.insert(path.clone(), key);
+                }
                 files.insert(path, rec);
             }
             Err(d) => diags.push(d),
@@ -183,74 +263,102 @@ pub fn write_site(
     if !diags.is_empty() {
         return Err(Error::Diagnostics(dedupe(diags)));
     }
-    let pages_rendered = files.len();
-    let (generated, warnings) = site_wide?;
+    let (generated, warnings, search) = site_wide?;
     files.extend(generated);
-    let mut put = |path: String, bytes: &[u8]| -> Result<()> {
-        let (path, rec) = write_file(sink, path, bytes)?;
-        files.insert(path, rec);
-        Ok(())
-    };
+    cache.search = search;
+    let one = |e: Diagnostic| Error::Diagnostics(vec![e]);
     for file in theme.statics.values() {
-        put(file.output.clone(), &file.bytes)?;
+        files.insert(file.output.clone(), out.put(&file.output, &file.bytes).map_err(one)?);
     }
     for (path, bytes) in site.heroes.values().flat_map(|h| &h.variants) {
-        put(path.clone(), bytes)?;
+        files.insert(path.clone(), out.put(path, bytes).map_err(one)?);
     }
-    copy_site_static(root, &mut files, sink)?;
+    copy_site_static(root, &mut files, &out)?;
     let manifest = Manifest {
         version: 1,
         mode: if site.preview { "preview" } else { "live" }.into(),
         files,
     };
+    let mut written = out.written.into_inner().expect("no panics while holding it");
+    written.sort();
     Ok(Written {
         manifest,
         pages_rendered,
         warnings,
+        written,
+        cache,
     })
 }
 
 /// Files written, with what the manifest records of each.
 type Records = Vec<(String, FileRecord)>;
 
+/// Search index entries by page URL, with the page version each was made from.
+type SearchEntries = HashMap<String, (u64, Arc<str>), rustc_hash::FxBuildHasher>;
+
 /// Makes and writes the files that come from the whole model: feeds,
 /// sitemap (with its warnings), robots.txt and the search index. Each is
-/// dropped once written, so they are never all in memory at once.
-fn write_site_wide(site: &Site, jobs: &[Job], sink: &dyn Sink) -> Result<(Records, Vec<Diagnostic>)> {
+/// dropped once written, so they are never all in memory at once. Search
+/// entries of pages whose version did not change are taken from `prev`.
+fn write_site_wide(
+    site: &Site,
+    jobs: &[Job],
+    out: &Changed,
+    prev: Option<&OutputCache>,
+    versions: &[u64],
+) -> Result<(Records, Vec<Diagnostic>, SearchEntries)> {
     let mut written = Vec::new();
+    let mut put = |path: String, bytes: &[u8]| -> Result<()> {
+        let rec = out.put(&path, bytes).map_err(|e| Error::Diagnostics(vec![e]))?;
+        written.push((path, rec));
+        Ok(())
+    };
     for (path, xml) in feeds::all(site) {
-        written.push(write_file(sink, path, xml.as_bytes())?);
+        put(path, xml.as_bytes())?;
     }
     let mut warnings = Vec::new();
     let entries = sitemap::entries(site, jobs, &mut warnings);
     for (path, xml) in sitemap::files(&site.config, &entries) {
-        written.push(write_file(sink, path, &xml)?);
+        put(path, &xml)?;
     }
-    written.push(write_file(sink, "robots.txt".into(), sitemap::robots(site).as_bytes())?);
+    put("robots.txt".into(), sitemap::robots(site).as_bytes())?;
+    let mut cached = SearchEntries::default();
     if site.config.search {
-        written.push(write_file(sink, "search-index.json".into(), &search::index(site))?);
+        let index = match prev {
+            // Keyed builds keep each entry with the version it was made from.
+            Some(prev) => {
+                let entries: Vec<Arc<str>> = search::listed(site)
+                    .map(|id| {
+                        let url = &site.pages[id].url;
+                        let json = match prev.search.get(url) {
+                            Some((v, json)) if *v == versions[id] => json.clone(),
+                            _ => search::entry(site, id).into(),
+                        };
+                        cached.insert(url.clone(), (versions[id], json.clone()));
+                        json
+                    })
+                    .collect();
+                search::assemble(entries.iter().map(|e| &**e))
+            }
+            None => search::index(site),
+        };
+        put("search-index.json".into(), &index)?;
     }
-    Ok((written, warnings))
+    Ok((written, warnings, cached))
 }
 
-/// Writes one file into the sink; returns its path and what the manifest
-/// records of it.
-fn write_file(sink: &dyn Sink, path: String, bytes: &[u8]) -> Result<(String, FileRecord)> {
-    sink.write(&path, bytes)
-        .map_err(|e| Error::Diagnostics(vec![write_error(&path, e)]))?;
-    Ok((path, record(bytes)))
-}
-
-/// Writes the manifest into the sink (last, after every file it lists).
-pub fn write_manifest(sink: &dyn Sink, manifest: &Manifest) -> Result<()> {
+/// Writes the manifest into the sink (last, after every file it lists);
+/// returns its bytes.
+pub fn write_manifest(sink: &dyn Sink, manifest: &Manifest) -> Result<Vec<u8>> {
     let json = serde_json::to_vec_pretty(manifest).expect("plain data always serializes");
     sink.write(MANIFEST_FILE, &json)
-        .map_err(|e| Error::Diagnostics(vec![write_error(MANIFEST_FILE, e)]))
+        .map_err(|e| Error::Diagnostics(vec![write_error(MANIFEST_FILE, e)]))?;
+    Ok(json)
 }
 
 /// Copies `root/static/**` as is; generated files win over a static file of
 /// the same path.
-pub fn copy_site_static(root: &Path, files: &mut BTreeMap<String, FileRecord>, sink: &dyn Sink) -> Result<()> {
+fn copy_site_static(root: &Path, files: &mut BTreeMap<String, FileRecord>, out: &Changed) -> Result<()> {
     let dir = root.join("static");
     if !dir.is_dir() {
         return Ok(());
@@ -277,9 +385,8 @@ pub fn copy_site_static(root: &Path, files: &mut BTreeMap<String, FileRecord>, s
             continue;
         }
         let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
-        sink.write(&rel, &bytes)
-            .map_err(|e| Error::Diagnostics(vec![write_error(&rel, e)]))?;
-        files.insert(rel, record(&bytes));
+        let rec = out.put(&rel, &bytes).map_err(|e| Error::Diagnostics(vec![e]))?;
+        files.insert(rel, rec);
     }
     Ok(())
 }

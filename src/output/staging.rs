@@ -96,6 +96,55 @@ impl Staging {
     }
 }
 
+impl Staging {
+    /// Deletes `removed` from `target` (paths no longer produced, and the
+    /// folders they leave empty), then moves the staged files into it one
+    /// by one (the manifest, `last`, after all others). For an incremental
+    /// build, whose staging folder holds only the files that changed: the
+    /// caller has removed the build cache first, so a build killed midway
+    /// leaves no cache behind and the next build is a full one, which
+    /// swaps in a complete output.
+    pub fn apply(self, removed: &[String], last: &str) -> Result<()> {
+        let Staging { target, dir, _lock } = self;
+        let mut files = Vec::new();
+        for entry in walkdir::WalkDir::new(dir.path()).sort_by_file_name() {
+            let entry = entry.map_err(|e| Error::io(dir.path(), std::io::Error::other(e.to_string())))?;
+            if entry.file_type().is_file() {
+                let rel = entry
+                    .path()
+                    .strip_prefix(dir.path())
+                    .unwrap_or(entry.path())
+                    .to_path_buf();
+                files.push(rel);
+            }
+        }
+        for rel in removed {
+            let path = target.join(rel);
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != ErrorKind::NotFound => return Err(Error::io(&path, e)),
+                _ => {}
+            }
+            // Prune folders left empty, up to (not including) the target.
+            let mut up = path.parent();
+            while let Some(d) = up.filter(|d| *d != target.as_path()) {
+                if std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                up = d.parent();
+            }
+        }
+        files.sort_by_key(|rel| rel == Path::new(last));
+        for rel in files {
+            let to = target.join(&rel);
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            std::fs::rename(dir.path().join(&rel), &to).map_err(|e| Error::io(&to, e))?;
+        }
+        Ok(())
+    }
+}
+
 /// The target's file name (`public`).
 fn file_name(target: &Path) -> String {
     target

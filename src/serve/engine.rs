@@ -5,19 +5,20 @@
 //! how many pages were rendered. Only what an edit reaches is redone: the
 //! changed files are re-parsed, their bodies re-rendered (and bodies that
 //! link to a page whose URL changed), a new immutable `Site` is assembled
-//! from the shared unchanged pages, and only the jobs whose key changed
-//! (see [`super::keys`]) are rendered. A failed rebuild changes nothing:
-//! the last good site keeps being served.
+//! from the shared unchanged pages, and the output stage renders only the
+//! jobs whose key changed (see `output::cache`): the same
+//! [`output::write_site`] a production build runs, with a memory sink and
+//! the last rebuild's cache. A failed rebuild changes nothing: the last
+//! good site keeps being served.
 
-use super::keys;
 use crate::build::render_page;
 use crate::clock::Clock;
 use crate::config::SiteConfig;
 use crate::content::{self, Document};
 use crate::diagnostic::{has_errors, sort, Diagnostic, Error, Result};
-use crate::output::{self, feeds, search, sitemap, Job};
+use crate::output::{self, cache::page_version, Manifest, OutputCache, Previous};
 use crate::site::{Page, Routes, Site};
-use crate::theme::{views::SiteView, Theme};
+use crate::theme::Theme;
 use crate::workflow::roles::Roles;
 use jiff::Timestamp;
 use rayon::prelude::*;
@@ -79,7 +80,7 @@ struct Entry {
     doc: Document,
     /// Its page, when shown and rendered.
     page: Option<Arc<Page>>,
-    /// `keys::page_version` of `page`.
+    /// `output::cache::page_version` of `page`.
     version: u64,
     /// Problems from parsing the file.
     parse_diags: Vec<Diagnostic>,
@@ -88,8 +89,6 @@ struct Entry {
     /// Its URL and whether it was shown after the last rebuild, to find
     /// pages that moved (bodies linking to them must be rendered again).
     route: Option<(String, bool)>,
-    /// Its search index entry and the version it was made from.
-    search: Option<(u64, Arc<str>)>,
 }
 
 impl AsRef<Document> for Entry {
@@ -118,14 +117,12 @@ pub struct Engine {
     /// Files that do not parse, with their problems.
     broken: BTreeMap<PathBuf, Vec<Diagnostic>>,
     git_dates: HashMap<PathBuf, Timestamp>,
-    /// Key of each page output from the last good rebuild.
-    keys: HashMap<String, u64, rustc_hash::FxBuildHasher>,
+    /// Job keys of the last good rebuild.
+    cache: OutputCache,
+    /// What the last good rebuild produced, with hashes.
+    manifest: Manifest,
     files: Arc<Files>,
     site: Option<Arc<Site>>,
-    /// Hash of the inputs the current sitemap files were made from.
-    sitemap_key: u64,
-    /// Files of static/, read again only when one of them changes.
-    site_static: Option<Vec<(String, Vec<u8>)>>,
     /// Hero images of specials, and the hash of the hero fields they were
     /// made for (remade when those or static/ change).
     heroes: (u64, BTreeMap<PathBuf, crate::site::HeroImage>),
@@ -149,11 +146,10 @@ impl Engine {
             entries: Vec::new(),
             broken: BTreeMap::new(),
             git_dates: HashMap::new(),
-            keys: HashMap::default(),
+            cache: OutputCache::default(),
+            manifest: Manifest::default(),
             files: Arc::new(Files::default()),
             site: None,
-            sitemap_key: 0,
-            site_static: None,
             heroes: (0, BTreeMap::new()),
         }
     }
@@ -214,11 +210,7 @@ impl Engine {
         let to_render = self.bodies_to_render(&routes, &fresh, gone);
         self.render_bodies(&routes, to_render, fresh);
         t.lap("routes and markdown");
-        let (pages, versions): (Vec<Arc<Page>>, Vec<u64>) = self
-            .entries
-            .iter()
-            .filter_map(|e| e.page.clone().map(|p| (p, e.version)))
-            .unzip();
+        let pages: Vec<Arc<Page>> = self.entries.iter().filter_map(|e| e.page.clone()).collect();
         let hero_diags = self.update_heroes(&pages, changes.site_static || changes.config);
         let (site, site_diags) = Site::new(
             self.config.clone(),
@@ -241,15 +233,11 @@ impl Engine {
             return Err(Error::Diagnostics(diags));
         }
         let site = Arc::new(site);
-        if changes.site_static || changes.config || self.site_static.is_none() {
-            self.site_static = Some(read_site_static(&self.root)?);
-        }
-        let (files, rendered, keys) = self.render_changed(&site, &versions)?;
+        let (files, rendered) = self.render_changed(&site)?;
         t.lap("render");
         let changed = diff(&self.files, &files);
         t.lap("diff");
         let css_only = !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css"));
-        self.keys = keys;
         self.files = Arc::new(files);
         self.site = Some(site);
         Ok(Rebuilt {
@@ -320,7 +308,6 @@ impl Engine {
                         parse_diags: d,
                         render_diags: Vec::new(),
                         route: None,
-                        search: None,
                     };
                     self.entries.insert(i, entry);
                     fresh.insert(rel, doc);
@@ -361,7 +348,7 @@ impl Engine {
         for (i, e) in self.entries.iter_mut().enumerate() {
             e.route = Some((routes.urls[i].clone(), routes.visibility[i].shown()));
             if !routes.visibility[i].shown() {
-                (e.page, e.render_diags, e.search) = (None, Vec::new(), None);
+                (e.page, e.render_diags) = (None, Vec::new());
                 continue;
             }
             let stale = match &e.page {
@@ -430,7 +417,7 @@ impl Engine {
                 e.parse_diags = parse;
             }
             e.render_diags = render;
-            e.version = page.as_deref().map_or(0, keys::page_version);
+            e.version = page.as_deref().map_or(0, page_version);
             e.page = page;
         }
     }
@@ -450,175 +437,39 @@ impl Engine {
         self.heroes = (key, heroes);
         diags
     }
-
-    /// The search index entry of each listed page, reusing those of
-    /// unchanged pages. `owner[id]` is the entry index of page `id`.
-    fn search_entries(&mut self, site: &Site, versions: &[u64]) -> Vec<Arc<str>> {
-        let owner: Vec<usize> = self
-            .entries
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.page.is_some())
-            .map(|(i, _)| i)
-            .collect();
-        search::listed(site)
-            .map(|id| {
-                let e = &mut self.entries[owner[id]];
-                match &e.search {
-                    Some((v, json)) if *v == versions[id] => json.clone(),
-                    _ => {
-                        let json: Arc<str> = search::entry(site, id).into();
-                        e.search = Some((versions[id], json.clone()));
-                        json
-                    }
-                }
-            })
-            .collect()
-    }
 }
 
 impl Engine {
-    /// Renders the jobs whose key changed and regenerates the site-wide
-    /// files whose inputs changed; returns the new file map, the number of
-    /// pages rendered and the new keys.
-    fn render_changed(
-        &mut self,
-        site: &Site,
-        versions: &[u64],
-    ) -> Result<(Files, usize, HashMap<String, u64, rustc_hash::FxBuildHasher>)> {
+    /// Runs the output stage with the last rebuild's cache into memory:
+    /// only jobs whose key changed are rendered, and only files whose bytes
+    /// changed are new buffers; the others are shared with the previous
+    /// file map. Returns the new file map and the number of pages rendered.
+    fn render_changed(&mut self, site: &Site) -> Result<(Files, usize)> {
         let theme = self.theme.as_ref().expect("no theme errors means a theme");
-        let base = theme.base_context(&SiteView::new(site))?;
-        let sitewide = keys::sitewide(&base, theme);
-        let jobs = output::jobs::plan(site);
-        let missing = output::jobs::check_templates(site, theme, &jobs);
-        if !missing.is_empty() {
-            return Err(Error::Diagnostics(missing));
-        }
-        let keyed: Vec<(Job, String, u64)> = jobs
-            .into_par_iter()
-            .map(|job| {
-                let key = keys::job_key(site, theme, versions, sitewide, &job);
-                let path = job.output_path(site);
-                (job, path, key)
-            })
-            .collect();
-        // (path, bytes, whether it was rendered now)
-        type Out = std::result::Result<(String, Arc<Vec<u8>>, bool), Diagnostic>;
-        let (old_keys, old_files) = (&self.keys, &self.files);
-        let results: Vec<Out> = keyed
-            .par_iter()
-            .map_init(
-                // Copied only by a worker that renders something: after an
-                // edit, most workers render nothing.
-                || None,
-                |ctx: &mut Option<tera::Context>, (job, path, key)| match (old_keys.get(path), old_files.get(path)) {
-                    (Some(k), Some(bytes)) if k == key => Ok((path.clone(), bytes.clone(), false)),
-                    _ => {
-                        let ctx = ctx.get_or_insert_with(|| base.clone());
-                        let html = output::jobs::render_in(site, theme, ctx, job)?;
-                        Ok((path.clone(), Arc::new(html.into_bytes()), true))
-                    }
-                },
-            )
-            .collect();
-        let mut files = Files::with_capacity_and_hasher(results.len() + 64, Default::default());
-        let mut errors = Vec::new();
-        let mut rendered = 0;
-        for r in results {
-            match r {
-                Ok((path, bytes, fresh)) => {
-                    rendered += usize::from(fresh);
-                    files.insert(path, bytes);
-                }
-                Err(d) => errors.push(d),
-            }
-        }
-        if !errors.is_empty() {
-            return Err(Error::Diagnostics(errors));
-        }
-        let jobs: Vec<Job> = keyed
-            .into_iter()
-            .map(|(job, path, key)| {
-                self.keys.insert(path, key);
-                job
-            })
-            .collect();
-        self.keys.retain(|p, _| files.contains_key(p));
-        self.site_wide_files(site, &jobs, versions, &mut files);
-        Ok((files, rendered, std::mem::take(&mut self.keys)))
-    }
-
-    /// Feeds, sitemap, robots.txt, search index and static files. Unchanged
-    /// bytes keep sharing the previous build's buffer.
-    fn site_wide_files(&mut self, site: &Site, jobs: &[Job], versions: &[u64], files: &mut Files) {
-        let theme = self.theme.as_ref().expect("checked by the caller");
-        let old = self.files.clone();
-        let put = |files: &mut Files, path: String, bytes: Vec<u8>| {
-            let bytes = match old.get(&path) {
-                Some(o) if **o == bytes => o.clone(),
-                _ => Arc::new(bytes),
-            };
-            files.insert(path, bytes);
+        let sink = MemSink::default();
+        let prev = Previous {
+            cache: Some(&self.cache),
+            manifest: Some(&self.manifest),
         };
-        // Generated files win over a static file of the same path.
-        for (path, bytes) in self.site_static.iter().flatten() {
-            if !files.contains_key(path) {
-                put(files, path.clone(), bytes.clone());
-            }
+        let written = output::write_site(site, theme, &self.root, &sink, &output::Quiet, prev)?;
+        let mut fresh = sink.0.into_inner().unwrap_or_default();
+        let mut files = Files::with_capacity_and_hasher(written.manifest.files.len(), Default::default());
+        for path in written.manifest.files.keys() {
+            let bytes = match fresh.remove(path) {
+                Some(b) => Arc::new(b),
+                None => self.files.get(path).cloned().unwrap_or_default(),
+            };
+            files.insert(path.clone(), bytes);
         }
-        for file in theme.statics.values() {
-            put(files, file.output.clone(), file.bytes.to_vec());
-        }
-        for (path, bytes) in site.heroes.values().flat_map(|h| &h.variants) {
-            put(files, path.clone(), bytes.clone());
-        }
-        for (path, xml) in feeds::all(site) {
-            put(files, path, xml.into_bytes());
-        }
-        // The sitemap lists page URLs and their lastmod: rebuild its XML
-        // only when those inputs change (a body edit changes neither).
-        let mut h = xxhash_rust::xxh3::Xxh3Default::new();
-        for p in &site.pages {
-            (&p.url, p.lastmod, p.visibility, p.noindex(), &p.doc.meta.seo.canonical).hash(&mut h);
-        }
-        jobs.len().hash(&mut h);
-        let key = h.finish();
-        let sitemaps: Vec<String> = old.keys().filter(|p| p.starts_with("sitemap")).cloned().collect();
-        if key == self.sitemap_key && !sitemaps.is_empty() {
-            for p in sitemaps {
-                files.insert(p.clone(), old[&p].clone());
-            }
-        } else {
-            // Sitemap warnings are the build's and check's to report; the
-            // preview server shows errors only.
-            let entries = sitemap::entries(site, jobs, &mut Vec::new());
-            for (path, xml) in sitemap::files(&site.config, &entries) {
-                put(files, path, xml);
-            }
-            self.sitemap_key = key;
-        }
-        put(files, "robots.txt".into(), sitemap::robots(site).into_bytes());
-        if site.config.search {
-            let entries = self.search_entries(site, versions);
-            put(
-                files,
-                "search-index.json".into(),
-                search::assemble(entries.iter().map(|e| &**e)),
-            );
-        }
+        self.cache = written.cache;
+        self.manifest = written.manifest;
+        Ok((files, written.pages_rendered))
     }
-}
-
-/// Reads static/ (the site's own static files).
-fn read_site_static(root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
-    let sink = MemSink::default();
-    output::copy_site_static(root, &mut BTreeMap::new(), &sink)?;
-    Ok(sink.0.into_inner().unwrap_or_default())
 }
 
 /// Collects written files in memory.
 #[derive(Default)]
-struct MemSink(std::sync::Mutex<Vec<(String, Vec<u8>)>>);
+struct MemSink(std::sync::Mutex<HashMap<String, Vec<u8>>>);
 
 impl output::Sink for MemSink {
     fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
@@ -626,7 +477,7 @@ impl output::Sink for MemSink {
         self.0
             .lock()
             .expect("no panics while holding it")
-            .push((path.to_string(), bytes.to_vec()));
+            .insert(path.to_string(), bytes.to_vec());
         Ok(())
     }
 }

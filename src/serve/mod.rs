@@ -9,7 +9,6 @@
 pub mod conn;
 pub mod engine;
 pub mod http;
-pub mod keys;
 pub mod watch;
 
 use crate::diagnostic::{Error, Result};

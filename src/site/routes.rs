@@ -6,10 +6,10 @@
 //! joke in a live build) has no place in the output, so nothing downstream
 //! can leak it.
 
+use crate::content::Status;
 use crate::content::{Document, Kind};
 use crate::diagnostic::Diagnostic;
 use crate::markdown::Target;
-use crate::workflow::Status;
 use jiff::Timestamp;
 
 /// Whether a document is in this build's output.

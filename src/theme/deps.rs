@@ -1,6 +1,9 @@
 //! Which templates a template pulls in (`extends`, `include`, `import`), so
 //! that a change to one template re-renders exactly the pages whose
 //! template reaches it.
+//!
+//! Names are read from the tags' string literals in every quoting form
+//! tera's grammar accepts: `"..."`, `'...'` and `` `...` ``.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
@@ -16,9 +19,8 @@ pub fn references(text: &str) -> Vec<String> {
         let tag = after[..end].trim_matches(|c: char| c == '-' || c.is_whitespace());
         let keyword = tag.split_whitespace().next().unwrap_or("");
         if matches!(keyword, "extends" | "include" | "import") {
-            let quoted = tag[keyword.len()..].split('"').skip(1).step_by(2);
             // `import "m.html" as m` names one file; `include ["a", "b"]` several.
-            for name in quoted {
+            for name in literals(&tag[keyword.len()..]) {
                 out.push(name.to_string());
                 if keyword != "include" {
                     break;
@@ -26,6 +28,19 @@ pub fn references(text: &str) -> Vec<String> {
             }
         }
         rest = &after[end + 2..];
+    }
+    out
+}
+
+/// The string literals of a tag, in order, whichever quotes each uses.
+fn literals(tag: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = tag.chars();
+    while let Some(c) = chars.next() {
+        if matches!(c, '"' | '\'' | '`') {
+            let lit: String = chars.by_ref().take_while(|&d| d != c).collect();
+            out.push(lit);
+        }
     }
     out
 }
@@ -80,6 +95,24 @@ mod tests {
         assert_eq!(
             references(t),
             vec!["base.html", "macros.html", "partials/a.html", "x.html", "y.html"]
+        );
+    }
+
+    #[test]
+    fn every_quoting_form_tera_accepts() {
+        for (form, t) in [
+            ("double", r#"{% include "p.html" %}"#),
+            ("single", "{% include 'p.html' %}"),
+            ("backtick", "{% include `p.html` %}"),
+            ("single extends", "{% extends 'p.html' %}"),
+            ("backtick import", "{% import `p.html` as m %}"),
+            ("trimmed single", "{%- include 'p.html' -%}"),
+        ] {
+            assert_eq!(references(t), vec!["p.html"], "{form}");
+        }
+        assert_eq!(
+            references(r#"{% include ['a.html', "b.html", `c.html`] ignore missing %}"#),
+            vec!["a.html", "b.html", "c.html"]
         );
     }
 

@@ -1,14 +1,12 @@
-//! Theme tooling: scaffolding a new theme and checking one against the site.
+//! Theme scaffolding: a new theme to start from.
 //!
-//! Input: the site root (and for `check`, the site model and loaded theme).
-//! Output: new files under themes/NAME, or a report of every template
-//! error (each at its template file and line) and of templates no page uses.
+//! Input: the site root, a name and the theme to extend (if any). Output:
+//! new files under themes/NAME, nothing else; an existing folder is
+//! refused. (Checking a theme against a site renders pages, so it lives
+//! with the other checks in `crate::check`, above the output stage.)
 
-use super::{embedded_files, Theme, DEFAULT_THEME};
-use crate::diagnostic::{Diagnostic, Error, Result};
-use crate::output::{self, jobs};
-use crate::site::Site;
-use std::collections::BTreeSet;
+use super::{embedded_files, DEFAULT_THEME};
+use crate::diagnostic::{Error, Result};
 use std::path::{Path, PathBuf};
 
 /// Creates `themes/<name>`: with `extends`, a child theme (theme.yaml and
@@ -65,54 +63,4 @@ pub fn new_theme(root: &Path, name: &str, extends: Option<&str>) -> Result<Vec<P
         written.push(path.strip_prefix(root).unwrap_or(&path).to_path_buf());
     }
     Ok(written)
-}
-
-/// What `theme check` found.
-#[derive(Debug, Default)]
-pub struct CheckReport {
-    /// Template errors (one per template, line and message) and warnings.
-    pub diagnostics: Vec<Diagnostic>,
-    /// Pages rendered.
-    pub pages: usize,
-}
-
-/// Renders every page of the site with `theme` (writing nothing) and warns
-/// about templates no page reaches.
-pub fn check(site: &Site, theme: &Theme, root: &Path) -> CheckReport {
-    let plan = jobs::plan(site);
-    let mut report = CheckReport {
-        pages: plan.len(),
-        ..CheckReport::default()
-    };
-    if let Err(e) = output::write_site(site, theme, root, &output::NullSink, &output::Quiet) {
-        report.diagnostics.extend(e.diagnostics().iter().cloned());
-    }
-    let mut used: BTreeSet<String> = plan.iter().map(|j| j.template(site).to_string()).collect();
-    used.extend(
-        theme
-            .template_files
-            .keys()
-            .filter(|t| t.starts_with("cached/"))
-            .cloned(),
-    );
-    used.extend(site.pages.iter().flat_map(|p| {
-        p.rendered
-            .shortcodes
-            .iter()
-            .map(|s| format!("shortcodes/{}.html", s.call.name))
-    }));
-    let reached = theme.reachable(&used);
-    for (name, path) in &theme.template_files {
-        if !reached.contains(name) && !name.starts_with("shortcodes/") {
-            report.diagnostics.push(
-                Diagnostic::warning(
-                    "TPL004",
-                    path,
-                    format!("template '{name}' is not used by any page of this site"),
-                )
-                .help("a special can use it with `template:`; otherwise it can go"),
-            );
-        }
-    }
-    report
 }

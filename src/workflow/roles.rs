@@ -78,18 +78,7 @@ impl Permission {
     }
 }
 
-/// A member of the team.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Member {
-    /// The id used in front matter (`author: alice`).
-    pub id: String,
-    /// Display name.
-    pub name: String,
-    /// The email their git commits carry.
-    pub email: String,
-    /// Role names, first is the default one they write as.
-    pub roles: Vec<String>,
-}
+pub use crate::content::people::Member;
 
 /// Rules of the review process.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -324,6 +313,17 @@ fn read_members(r: &mut Reader, members: &Node, roles: &BTreeMap<String, Vec<Per
         );
     }
     out
+}
+
+/// What content parsing needs of roles.yaml: who the members are.
+impl crate::content::people::Members for Roles {
+    fn find_member(&self, id: &str) -> Option<&Member> {
+        self.members.get(id)
+    }
+
+    fn member_ids(&self) -> Vec<&str> {
+        self.members.keys().map(String::as_str).collect()
+    }
 }
 
 #[cfg(test)]

@@ -82,7 +82,7 @@ impl Server {
         (code, resp.into_body().read_to_string().unwrap())
     }
 
-    fn manifest(&self) -> serde_json::Value {
+    pub(crate) fn manifest(&self) -> serde_json::Value {
         serde_json::from_str(&self.get("/__punchline/manifest").1).unwrap()
     }
 }
