@@ -116,6 +116,90 @@ pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(Diagnostic::is_error)
 }
 
+/// How many problems of one code one file reports in full; the rest are
+/// counted in one closing line. A hostile 16 MiB body can hold a million
+/// script links: listing each would take gigabytes and help nobody.
+pub const MAX_PER_CODE: usize = 50;
+
+/// Collects the diagnostics of one file, keeping at most [`MAX_PER_CODE`]
+/// of each code and counting the rest, so that what one file reports is
+/// bounded whatever it holds. Reads as the slice of what it kept.
+#[derive(Debug, Default)]
+pub struct Capped {
+    kept: Vec<Diagnostic>,
+    /// Per code: how many were kept, and how many only counted.
+    counts: Vec<(&'static str, usize, usize)>,
+}
+
+impl Capped {
+    /// Keeps `d`, or only counts it once its code has [`MAX_PER_CODE`].
+    pub fn push(&mut self, d: Diagnostic) {
+        let i = match self.counts.iter().position(|c| c.0 == d.code) {
+            Some(i) => i,
+            None => {
+                self.counts.push((d.code, 0, 0));
+                self.counts.len() - 1
+            }
+        };
+        let c = &mut self.counts[i];
+        if c.1 < MAX_PER_CODE {
+            c.1 += 1;
+            self.kept.push(d);
+        } else {
+            c.2 += 1;
+        }
+    }
+
+    /// Whether a diagnostic of `code` would still be kept: lets a caller
+    /// skip composing a message that would only be counted.
+    pub fn keeps(&self, code: &str) -> bool {
+        self.counts
+            .iter()
+            .find(|c| c.0 == code)
+            .is_none_or(|c| c.1 < MAX_PER_CODE)
+    }
+
+    /// Adds what another collector of the same file kept and counted.
+    pub fn absorb(&mut self, other: Capped) {
+        for d in other.kept {
+            self.push(d);
+        }
+        for (code, _, over) in other.counts {
+            if over > 0 {
+                let i = self.counts.iter().position(|c| c.0 == code).expect("pushed above");
+                self.counts[i].2 += over;
+            }
+        }
+    }
+
+    /// What was kept, then one line per code that had more, at the place
+    /// of the last one kept.
+    pub fn finish(mut self) -> Vec<Diagnostic> {
+        for (code, _, over) in std::mem::take(&mut self.counts) {
+            if over == 0 {
+                continue;
+            }
+            let last = self.kept.iter().rev().find(|d| d.code == code).expect("a kept one");
+            let summary = Diagnostic {
+                message: format!("{over} more {code} problem{} in this file not listed", plural(over)),
+                help: Some(format!(
+                    "fix the {MAX_PER_CODE} listed above, then run again to see the rest"
+                )),
+                ..last.clone()
+            };
+            self.kept.push(summary);
+        }
+        self.kept
+    }
+}
+
+impl std::ops::Deref for Capped {
+    type Target = [Diagnostic];
+    fn deref(&self) -> &[Diagnostic] {
+        &self.kept
+    }
+}
+
 /// The library's error type. Problems with the user's input travel as
 /// [`Error::Diagnostics`]; the other variants are about the environment.
 #[derive(Debug, thiserror::Error)]
@@ -220,6 +304,28 @@ mod tests {
         assert_eq!(
             d.to_string(),
             "content/jokes/cat.md:4:3: error[FM003]: unknown field 'reviwer' (help: did you mean 'reviewer'?)"
+        );
+    }
+
+    #[test]
+    fn a_file_reports_a_bounded_number_of_each_code() {
+        let mut c = Capped::default();
+        for i in 1..=1000 {
+            c.push(Diagnostic::warning("SEC002", "a.md", "unsafe URL").at(i, 1));
+        }
+        c.push(Diagnostic::error("LNK001", "a.md", "broken").at(7, 2));
+        let mut other = Capped::default();
+        for i in 1..=60 {
+            other.push(Diagnostic::warning("SEC002", "a.md", "unsafe URL").at(2000 + i, 1));
+        }
+        c.absorb(other);
+        let out = c.finish();
+        assert_eq!(out.len(), MAX_PER_CODE + 2);
+        assert_eq!(out.iter().filter(|d| d.code == "LNK001").count(), 1);
+        let last = out.last().unwrap();
+        assert_eq!(
+            last.to_string(),
+            "a.md:50:1: warning[SEC002]: 1010 more SEC002 problems in this file not listed (help: fix the 50 listed above, then run again to see the rest)"
         );
     }
 

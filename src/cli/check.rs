@@ -51,14 +51,18 @@ impl CheckArgs {
         // Work in progress as it will build once live: a draft's problems
         // as warnings, the others' (review, approved, scheduled) as errors,
         // so a broken link fails CI before publishing would break every build.
-        for d in build::check_unfinished(&opts)? {
-            let known = diags
-                .iter()
-                .any(|k| (k.code, &k.path, k.line, k.col, &k.message) == (d.code, &d.path, d.line, d.col, &d.message));
-            if !known {
-                diags.push(d);
-            }
-        }
+        // A problem both passes found is reported once (a set, not a scan:
+        // one hostile file can carry tens of thousands of warnings).
+        let unfinished = build::check_unfinished(&opts)?;
+        let known: std::collections::HashSet<_> = diags
+            .iter()
+            .map(|k| (k.code, k.path.clone(), k.line, k.col, k.message.clone()))
+            .collect();
+        let new: Vec<_> = unfinished
+            .into_iter()
+            .filter(|d| !known.contains(&(d.code, d.path.clone(), d.line, d.col, d.message.clone())))
+            .collect();
+        diags.extend(new);
         crate::diagnostic::sort(&mut diags);
         let report = match &self.since {
             Some(rev) => Some(policy::check_range(root, rev)?),

@@ -20,7 +20,7 @@ pub mod raw_html;
 pub mod shortcodes;
 
 use crate::content::slugify;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Capped, Diagnostic};
 use crate::url_policy::{self, UrlKind};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -164,15 +164,15 @@ const MAX_SUGGESTIONS: usize = 100;
 /// Renders one body. Problems (broken `@/` links, sanitized HTML, unsafe
 /// URLs, forbidden characters) come back as diagnostics located in the file.
 pub fn render(body: &str, opts: &RenderOptions) -> (Rendered, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
-    let body = strip_forbidden(body, opts, &mut diags);
+    let mut stripped = Capped::default();
+    let body = strip_forbidden(body, opts, &mut stripped);
     let shortcodes::Extracted {
         body,
         calls,
         placeholders,
         diags: mut sc_diags,
     } = shortcodes::extract(&body, opts.body_line, opts.path);
-    sc_diags.append(&mut diags);
+    sc_diags.absorb(stripped);
     let (mut out, mut diags) = render_plain(&body, &placeholders, opts);
     for call in calls {
         let inner = RenderOptions {
@@ -181,8 +181,8 @@ pub fn render(body: &str, opts: &RenderOptions) -> (Rendered, Vec<Diagnostic>) {
         };
         // The same rule as the body: raw HTML inside a shortcode is escaped
         // unless the author has raw_html (`opts.allow_raw_html` carries over).
-        let (r, mut d) = render_plain(&call.body, &[], &inner);
-        diags.append(&mut d);
+        let (r, d) = render_plain(&call.body, &[], &inner);
+        diags.absorb(d);
         out.plain_text.push_str(&r.plain_text);
         out.links.extend(r.links);
         out.images.extend(r.images);
@@ -192,8 +192,8 @@ pub fn render(body: &str, opts: &RenderOptions) -> (Rendered, Vec<Diagnostic>) {
             body_html: r.html,
         });
     }
-    sc_diags.append(&mut diags);
-    (out, sc_diags)
+    sc_diags.absorb(diags);
+    (out, sc_diags.finish())
 }
 
 /// Whether `c` may not reach a page or a feed: C0 controls but tab, line
@@ -210,7 +210,7 @@ pub fn is_forbidden_char(c: char) -> bool {
 
 /// `body` without forbidden characters, with one MD001 warning per line
 /// that held some, at the first one's column.
-fn strip_forbidden<'b>(body: &'b str, opts: &RenderOptions, diags: &mut Vec<Diagnostic>) -> Cow<'b, str> {
+fn strip_forbidden<'b>(body: &'b str, opts: &RenderOptions, diags: &mut Capped) -> Cow<'b, str> {
     if !body.chars().any(is_forbidden_char) {
         return Cow::Borrowed(body);
     }
@@ -245,7 +245,7 @@ fn strip_forbidden<'b>(body: &'b str, opts: &RenderOptions, diags: &mut Vec<Diag
 
 /// Renders Markdown with shortcodes already taken out; `placeholders` are
 /// the byte offsets of the shortcode placeholders in `body`.
-fn render_plain(body: &str, placeholders: &[usize], opts: &RenderOptions) -> (Rendered, Vec<Diagnostic>) {
+fn render_plain(body: &str, placeholders: &[usize], opts: &RenderOptions) -> (Rendered, Capped) {
     // Sized once from the source, instead of growing (and copying) as
     // they fill: HTML runs a little longer than its Markdown, text shorter.
     let out = Rendered {
@@ -262,7 +262,7 @@ fn render_plain(body: &str, placeholders: &[usize], opts: &RenderOptions) -> (Re
         lines: LineIndex::new(body, opts.body_line),
         placeholders,
         out,
-        diags: Vec::new(),
+        diags: Capped::default(),
         ids: HashSet::new(),
         next_suffix: HashMap::new(),
         sec001_line: 0,
@@ -296,7 +296,7 @@ struct Renderer<'a, 'o> {
     /// Byte offsets of our own shortcode placeholders.
     placeholders: &'a [usize],
     out: Rendered,
-    diags: Vec<Diagnostic>,
+    diags: Capped,
     /// Heading ids given out.
     ids: HashSet<String>,
     /// Per id base, the suffix to try next, so a thousand equal headings

@@ -19,7 +19,7 @@
 //! that reads as such a URL is replaced by `#`, with a SEC002 warning at the
 //! value. The work is linear in the body, whatever it holds.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Capped, Diagnostic};
 use crate::url_policy;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -68,8 +68,8 @@ pub struct Extracted {
     /// Byte offset in `body` of each call's placeholder, ascending: only a
     /// placeholder found there is ours (an author may type the same text).
     pub placeholders: Vec<usize>,
-    /// Malformed calls and refused arguments.
-    pub diags: Vec<Diagnostic>,
+    /// Malformed calls and refused arguments (a bounded number of each).
+    pub diags: Capped,
 }
 
 /// Replaces every shortcode with a placeholder line. Malformed calls are
@@ -84,7 +84,7 @@ pub fn extract(body: &str, body_line: usize, path: &Path) -> Extracted {
     let mut out = String::with_capacity(body.len());
     let mut calls = Vec::new();
     let mut placeholders = Vec::new();
-    let mut diags = Vec::new();
+    let mut diags = Capped::default();
     let mut fence: Option<String> = None;
     let mut open: Option<(Call, String)> = None;
     for (i, raw) in body.split_inclusive('\n').enumerate() {

@@ -224,11 +224,16 @@ impl Theme {
     /// into the placeholders the markdown stage left. Unknown shortcodes and
     /// template errors are diagnostics at the call's line.
     pub fn expand_shortcodes(&self, rendered: &mut crate::markdown::Rendered, path: &Path) -> Vec<Diagnostic> {
-        let mut diags = Vec::new();
+        let mut diags = crate::diagnostic::Capped::default();
         let mut outputs = Vec::with_capacity(rendered.shortcodes.len());
         for sc in &rendered.shortcodes {
             let tpl = format!("shortcodes/{}.html", sc.call.name);
             let html = if !self.has_template(&tpl) {
+                if !diags.keeps("SC002") {
+                    diags.push(Diagnostic::error("SC002", path, String::new()));
+                    outputs.push(String::new());
+                    continue;
+                }
                 let known: Vec<&str> = self
                     .template_files
                     .keys()
@@ -267,7 +272,7 @@ impl Theme {
         }
         rendered.html = fill_placeholders(&rendered.html, &outputs);
         rendered.summary_html = fill_placeholders(&rendered.summary_html, &outputs);
-        diags
+        diags.finish()
     }
 
     /// A hash of the shortcode templates a body uses (with what they pull

@@ -331,7 +331,15 @@ fn hostile_bodies_build_without_panic_or_blow_up() {
     assert_eq!(run.code, 1, "the unclosed calls are errors: {}", run.stderr);
     let first = "content/jokes/open.md:7:1: error[SC001]: malformed shortcode: expected ')' at the end";
     assert!(run.stderr.lines().any(|l| l.starts_with(first)), "{}", run.stderr);
-    assert_eq!(run.stderr.matches("error[SC001]").count(), 20_000, "one per call");
+    // Fifty listed, the rest counted in one line: what a file reports is
+    // bounded, whatever it holds.
+    assert_eq!(run.stderr.matches("error[SC001]").count(), 51, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error[SC001]: 19950 more SC001 problems in this file not listed"),
+        "{}",
+        run.stderr
+    );
     s.write(
         "content/jokes/open.md",
         "---\ntitle: Open\ndate: 2026-11-01\nauthor: alice\n---\nFine.\n",
