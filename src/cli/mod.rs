@@ -63,7 +63,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(a) => a.run(&root),
         Command::Check(a) => a.run(&root),
-        Command::Init(a) => a.run(),
+        Command::Init(a) => a.run(cli.root.as_deref()),
         Command::Serve(a) => a.run(&root),
         Command::Audit(a) => a.run(&root),
         Command::Deploy(a) => a.run(&root),
