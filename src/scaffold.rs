@@ -191,7 +191,10 @@ mod tests {
         let roles = Roles::parse(&out, Path::new("roles.yaml"), &mut d);
         assert!(d.is_empty(), "{d:?}\n{out}");
         let m = roles.member(&id).unwrap();
-        assert_eq!((m.email.as_str(), &m.roles[..]), (email.as_str(), &["manager".to_string()][..]));
+        assert_eq!(
+            (m.email.as_str(), &m.roles[..]),
+            (email.as_str(), &["manager".to_string()][..])
+        );
         assert_eq!(m.name, "Ada: \"Lovelace\"");
         assert!(roles.workflow.self_review);
         // An id the example team already has gets a number.
