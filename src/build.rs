@@ -37,6 +37,8 @@ pub struct BuildOptions {
     pub output: PathBuf,
     /// Also show items in review, with a banner and noindex.
     pub preview: bool,
+    /// Also show drafts (with `preview` on: the banner and noindex).
+    pub drafts: bool,
     /// The build's "now".
     pub clock: Clock,
     /// What the model keeps of each body (HTML, whole text, or both).
@@ -70,6 +72,7 @@ impl BuildOptions {
             output: root.join("public"),
             root,
             preview: false,
+            drafts: false,
             clock: Clock::system(),
             bodies: Bodies::Html,
             base_url: None,
@@ -148,7 +151,7 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded> {
     diags.append(&mut theme_diags);
     t.lap("load content and theme");
     let now = opts.clock.now();
-    let (routes, mut d) = Routes::new(&docs, now, opts.preview);
+    let (routes, mut d) = Routes::new(&docs, now, crate::site::Show::new(opts.preview, opts.drafts));
     diags.append(&mut d);
     let git_dates = git.join().unwrap_or_default();
     t.lap("routes and git dates");

@@ -50,6 +50,9 @@ impl ModelArgs {
 pub struct BuildArgs {
     #[command(flatten)]
     model: ModelArgs,
+    /// Also show drafts (implies --preview: PREVIEW banner, noindex; never deployed to production).
+    #[arg(long)]
+    drafts: bool,
     /// Where to write the site (default: public/ in the site root).
     #[arg(short, long, value_name = "DIR")]
     output: Option<PathBuf>,
@@ -96,6 +99,7 @@ impl BuildArgs {
     /// Runs the build.
     pub fn run(self, root: &Path) -> Result<ExitCode> {
         let mut opts = self.model.options(root)?;
+        (opts.drafts, opts.preview) = (self.drafts, opts.preview || self.drafts);
         if let Some(out) = self.output {
             opts.output = out;
         }

@@ -11,6 +11,7 @@ mod audit;
 mod build;
 mod check;
 mod deploy;
+mod docs;
 mod init;
 mod serve;
 mod theme;
@@ -51,6 +52,10 @@ pub enum Command {
     /// Theme tooling.
     #[command(subcommand)]
     Theme(theme::ThemeCommand),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(docs::CompletionsArgs),
+    /// Print the man page, or write one page per command with --dir.
+    Man(docs::ManArgs),
     #[command(flatten)]
     #[allow(missing_docs)]
     Workflow(workflow::WorkflowCommand),
@@ -63,11 +68,13 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(a) => a.run(&root),
         Command::Check(a) => a.run(&root),
-        Command::Init(a) => a.run(),
+        Command::Init(a) => a.run(cli.root.as_deref()),
         Command::Serve(a) => a.run(&root),
         Command::Audit(a) => a.run(&root),
         Command::Deploy(a) => a.run(&root),
         Command::Theme(c) => c.run(&root),
+        Command::Completions(a) => a.run(),
+        Command::Man(a) => a.run(),
         Command::Workflow(c) => c.run(&root),
     };
     match result {

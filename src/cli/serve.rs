@@ -14,6 +14,9 @@ use std::time::Duration;
 pub struct ServeArgs {
     #[command(flatten)]
     model: ModelArgs,
+    /// Also show drafts, with the PREVIEW banner and noindex; their problems show in the browser.
+    #[arg(long)]
+    drafts: bool,
     /// Port to listen on (0 picks a free one).
     #[arg(long, default_value_t = 1111)]
     port: u16,
@@ -43,7 +46,8 @@ impl ServeArgs {
             root: root.to_path_buf(),
             bind: self.bind,
             port: self.port,
-            preview: self.model.preview,
+            preview: self.model.preview || self.drafts,
+            drafts: self.drafts,
             now,
             base_url: self.model.base_url,
             open: self.open,

@@ -7,12 +7,11 @@ use crate::content::{self, Kind};
 use crate::diagnostic::{has_errors, Error, Result};
 use crate::workflow::act::{self, Context, Request};
 use crate::workflow::actor::Actor;
-use crate::workflow::board::{self, Filter};
+use crate::workflow::board::{self, Filter, Stage};
 use crate::workflow::machine::Action;
 use crate::workflow::new::{self, NewItem};
 use crate::workflow::roles::Roles;
 use crate::workflow::schedule;
-use crate::workflow::Status as State;
 use clap::{ArgGroup, Args, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -28,15 +27,15 @@ pub enum WorkflowCommand {
     Approve(ActionArgs),
     /// Send items in review back to draft, saying what to change.
     RequestChanges(RequestChangesArgs),
-    /// Publish approved items, now or at a later time (--at).
+    /// Publish approved items, now or at a later time (--at); --at on a scheduled item moves it.
     Publish(PublishArgs),
-    /// Take published items off the site (published -> approved).
+    /// Take published or scheduled items off the site (published -> approved).
     Unpublish(ActionArgs),
     /// Archive items (from any state but archived).
     Archive(ActionArgs),
     /// Set the assignee and/or due date of items.
     Assign(AssignArgs),
-    /// The board: counts per state, assignees, waiting and overdue items.
+    /// The board: every item in draft, review, approved or scheduled, with who and how long; waiting and overdue items.
     Status(StatusArgs),
     /// When the live site changes by itself: scheduled items, expiries, campaigns.
     Schedule(ScheduleArgs),
@@ -62,7 +61,7 @@ pub struct ActionArgs {
     /// Content files, from the site root (e.g. content/jokes/cat.md).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
-    /// A note for the history (and review log).
+    /// A note, recorded in the item's history (approve: also in review.log).
     #[arg(long)]
     note: Option<String>,
     #[command(flatten)]
@@ -78,7 +77,7 @@ pub struct SubmitArgs {
     /// Ask this member to review (added to review.reviewers; repeat for several).
     #[arg(long, value_name = "MEMBER")]
     reviewer: Vec<String>,
-    /// A note for the history.
+    /// A note, recorded in the item's history.
     #[arg(long)]
     note: Option<String>,
     #[command(flatten)]
@@ -91,7 +90,7 @@ pub struct RequestChangesArgs {
     /// Content files, from the site root.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
-    /// What to change (required).
+    /// What to change (required), recorded in the item's history and review.log.
     #[arg(long, required = true)]
     note: String,
     #[command(flatten)]
@@ -104,10 +103,10 @@ pub struct PublishArgs {
     /// Content files, from the site root.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
-    /// Go live at this time (sets publish_at; YYYY-MM-DD or RFC 3339).
+    /// Go live at this time (sets publish_at; YYYY-MM-DD or RFC 3339); on a scheduled item, moves it.
     #[arg(long, value_name = "TIME", value_parser = when)]
     at: Option<When>,
-    /// A note for the history.
+    /// A note, recorded in the item's history.
     #[arg(long)]
     note: Option<String>,
     #[command(flatten)]
@@ -127,7 +126,7 @@ pub struct AssignArgs {
     /// The due date (YYYY-MM-DD or RFC 3339).
     #[arg(long, value_name = "DATE", value_parser = when)]
     due: Option<When>,
-    /// A note for the history.
+    /// A note, recorded in the item's history (default: what changed).
     #[arg(long)]
     note: Option<String>,
     #[command(flatten)]
@@ -172,8 +171,10 @@ pub enum StateArg {
     Draft,
     /// Waiting for a reviewer.
     Review,
-    /// Approved, not yet published.
+    /// Approved, not yet published: ready to publish.
     Approved,
+    /// Published, going live at a later time (publish_at).
+    Scheduled,
     /// Published (live, or scheduled).
     Published,
     /// Taken off the site.
@@ -203,6 +204,12 @@ pub struct StatusArgs {
     /// Only items assigned to this member.
     #[arg(long, value_name = "MEMBER")]
     assignee: Option<String>,
+    /// Only items in review that wait on this member (listed in review.reviewers).
+    #[arg(long, value_name = "MEMBER")]
+    reviewer: Option<String>,
+    /// Only items you wrote, are assigned, or are asked to review (you: the member whose email is `git config user.email`).
+    #[arg(long)]
+    mine: bool,
     /// Flag items in review longer than this many days (default: workflow.review_days, else 3).
     #[arg(long, value_name = "N")]
     days: Option<u64>,
@@ -369,16 +376,25 @@ impl StatusArgs {
         let roles = roles(root)?;
         let docs = documents(root, &roles)?;
         let state = self.state.map(|s| match s {
-            StateArg::Draft => State::Draft,
-            StateArg::Review => State::Review,
-            StateArg::Approved => State::Approved,
-            StateArg::Published => State::Published,
-            StateArg::Archived => State::Archived,
+            StateArg::Draft => Stage::Draft,
+            StateArg::Review => Stage::Review,
+            StateArg::Approved => Stage::Approved,
+            StateArg::Scheduled => Stage::Scheduled,
+            StateArg::Published => Stage::Published,
+            StateArg::Archived => Stage::Archived,
         });
+        let mine = if self.mine {
+            let me = Actor::resolve(&roles, None, None, root).map_err(|d| Error::Diagnostics(vec![d]))?;
+            Some(me.id().to_string())
+        } else {
+            None
+        };
         let filter = Filter {
             state,
             author: self.author,
             assignee: self.assignee,
+            reviewer: self.reviewer,
+            mine,
             review_days: self.days.unwrap_or(roles.workflow.review_days),
         };
         let b = board::board(&docs, clock.now(), &filter);

@@ -16,6 +16,9 @@
 //!       region: eu-central-1
 //!       path_style: true
 //!     folder: file:///var/www/jokes
+//!     review:                                   # takes preview builds
+//!       url: s3://jokes-preview
+//!       kind: preview
 //!   cache_control: {"images/**": "public, max-age=604800"}
 //!   content_type: {"*.webmanifest": "application/manifest+json"}
 //!   compress: [gzip, br]
@@ -30,7 +33,7 @@ use globset::{Glob, GlobBuilder, GlobMatcher};
 use std::path::{Path, PathBuf};
 
 /// The keys the `deploy:` section may have.
-const DEPLOY_KEYS: &[&str] = &[
+pub const DEPLOY_KEYS: &[&str] = &[
     "targets",
     "cache_control",
     "content_type",
@@ -41,7 +44,7 @@ const DEPLOY_KEYS: &[&str] = &[
 ];
 
 /// The keys a target written as a mapping may have.
-const TARGET_KEYS: &[&str] = &["url", "endpoint", "region", "path_style"];
+pub const TARGET_KEYS: &[&str] = &["url", "kind", "endpoint", "region", "path_style"];
 
 /// Parallel transfers when site.yaml says nothing.
 pub const DEFAULT_CONCURRENCY: usize = 16;
@@ -94,6 +97,29 @@ pub struct TargetSpec {
     pub region: Option<String>,
     /// Path-style addressing (`endpoint/bucket/key`); default: on when an endpoint is set.
     pub path_style: Option<bool>,
+    /// Production (live builds only) or preview (preview builds too).
+    pub kind: TargetKind,
+}
+
+/// What a target may receive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TargetKind {
+    /// The public site: live builds only; preview builds are refused.
+    #[default]
+    Production,
+    /// A place for reviewers to read work in progress: preview builds
+    /// (`--preview`, `--drafts`) and live ones.
+    Preview,
+}
+
+impl TargetKind {
+    /// The site.yaml spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            TargetKind::Production => "production",
+            TargetKind::Preview => "preview",
+        }
+    }
 }
 
 /// A target's location.
@@ -268,6 +294,7 @@ fn read_targets(r: &mut Reader, targets: &Node, site_root: &Path) -> Vec<TargetS
                     endpoint: read_endpoint(r, v),
                     region: r.string(v, "region"),
                     path_style: r.boolean(v, "path_style"),
+                    kind: read_kind(r, v),
                 }
             }
             Value::Str(s) => {
@@ -280,6 +307,7 @@ fn read_targets(r: &mut Reader, targets: &Node, site_root: &Path) -> Vec<TargetS
                     endpoint: None,
                     region: None,
                     path_style: None,
+                    kind: TargetKind::Production,
                 }
             }
             _ => {
@@ -290,6 +318,25 @@ fn read_targets(r: &mut Reader, targets: &Node, site_root: &Path) -> Vec<TargetS
         out.push(spec);
     }
     out
+}
+
+/// `kind: production | preview` (default production).
+fn read_kind(r: &mut Reader, target: &Node) -> TargetKind {
+    match r.string(target, "kind").as_deref() {
+        None | Some("production") => TargetKind::Production,
+        Some("preview") => TargetKind::Preview,
+        Some(other) => {
+            let v = target.get("kind").expect("read above");
+            r.error(
+                "DEP001",
+                v.line,
+                v.col,
+                format!("unknown target kind '{other}'"),
+                Some("write 'kind: production' (live builds only, the default) or 'kind: preview'".into()),
+            );
+            TargetKind::Production
+        }
+    }
 }
 
 fn read_endpoint(r: &mut Reader, target: &Node) -> Option<String> {

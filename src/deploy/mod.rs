@@ -13,7 +13,7 @@
 //! [`headers`] gives each file its content type and cache rule; [`target`]
 //! hides the difference between a folder and a bucket.
 //!
-//! Invariants: a preview build or a folder without a manifest is refused
+//! Invariants: a preview build (to a production target) or a folder without a manifest is refused
 //! before the target is touched; the target's manifest is replaced only by
 //! a deploy that finished every transfer (and the hook), so an interrupted
 //! deploy leaves the previous site whole and the next one completes it;
@@ -156,7 +156,8 @@ pub fn deploy(
         .target(opts.target.as_deref(), &site.path)
         .map_err(|d| diags.push(d))
         .ok();
-    let local = read_build_manifest(&opts.output).map_err(|d| diags.push(d)).ok();
+    let kind = spec.map(|s| s.kind).unwrap_or_default();
+    let local = read_build_manifest(&opts.output, kind).map_err(|d| diags.push(d)).ok();
     if has_errors(&diags) {
         crate::diagnostic::sort(&mut diags);
         return Err(DeployError::Input(diags));
@@ -283,8 +284,9 @@ fn run_hook(hook: &str, opts: &DeployOptions, target: &str, text: &str) -> Resul
     urls::run_hook(hook, &file, target, &opts.root).map_err(DeployError::Hook)
 }
 
-/// Reads and checks the build's manifest: it must exist and be a live build.
-pub fn read_build_manifest(output: &Path) -> Result<Manifest, Diagnostic> {
+/// Reads and checks the build's manifest: it must exist, and be a live
+/// build unless the target is a preview target.
+pub fn read_build_manifest(output: &Path, kind: config::TargetKind) -> Result<Manifest, Diagnostic> {
     let path = output.join(MANIFEST_FILE);
     let text = match std::fs::read(&path) {
         Ok(t) => t,
@@ -321,11 +323,14 @@ pub fn read_build_manifest(output: &Path) -> Result<Manifest, Diagnostic> {
         )
         .help("build and deploy with the same punchline version"));
     }
-    if manifest.mode != "live" {
-        return Err(
-            Diagnostic::error("DEP004", &path, format!("refusing to deploy a {} build", manifest.mode))
-                .help("preview builds show unpublished items; run 'punchline build' without --preview"),
-        );
+    let accepted = manifest.mode == "live" || (kind == config::TargetKind::Preview && manifest.mode == "preview");
+    if !accepted {
+        return Err(Diagnostic::error(
+            "DEP004",
+            &path,
+            format!("refusing to deploy a {} build to a {} target", manifest.mode, kind.name()),
+        )
+        .help("preview builds show unpublished items; run 'punchline build' without --preview or --drafts, or deploy to a target with 'kind: preview'"));
     }
     Ok(manifest)
 }

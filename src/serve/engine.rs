@@ -101,6 +101,8 @@ impl AsRef<Document> for Entry {
 pub struct Engine {
     root: PathBuf,
     preview: bool,
+    /// Drafts show too (`serve --drafts`; `preview` is on then).
+    drafts: bool,
     clock: Option<Timestamp>,
     base_url: Option<String>,
     config: SiteConfig,
@@ -129,6 +131,13 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// Shows drafts too (and everything `preview` shows).
+    pub fn with_drafts(mut self, drafts: bool) -> Engine {
+        self.drafts = drafts;
+        self.preview |= drafts;
+        self
+    }
+
     /// An engine for the site at `root` (with `base_url` replacing
     /// site.yaml's, if given); call [`Engine::rebuild`] with
     /// `Changes { config: true, .. }` for the first build.
@@ -136,6 +145,7 @@ impl Engine {
         Engine {
             root: root.to_path_buf(),
             preview,
+            drafts: false,
             clock: now,
             base_url,
             config: SiteConfig::default(),
@@ -206,7 +216,8 @@ impl Engine {
         t.lap("config and theme");
         let (fresh, gone) = self.reparse(&content);
         t.lap("parse");
-        let (routes, route_diags) = Routes::new(&self.entries, self.now(), self.preview);
+        let show = crate::site::Show::new(self.preview, self.drafts);
+        let (routes, route_diags) = Routes::new(&self.entries, self.now(), show);
         let to_render = self.bodies_to_render(&routes, &fresh, gone);
         self.render_bodies(&routes, to_render, fresh);
         t.lap("routes and markdown");

@@ -31,6 +31,8 @@ pub struct ServeOptions {
     pub port: u16,
     /// Show work in review too.
     pub preview: bool,
+    /// Show drafts too (implies `preview`).
+    pub drafts: bool,
     /// A fixed clock, if any.
     pub now: Option<jiff::Timestamp>,
     /// Base URL for canonical links and feeds; default: the server's own
@@ -73,7 +75,7 @@ pub fn run(opts: &ServeOptions) -> Result<()> {
         .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", root.display())))?;
     let shared = Arc::new(Shared::default());
     let base_url = opts.base_url.clone().unwrap_or_else(|| format!("http://{addr}"));
-    let mut engine = Engine::new(&root, opts.preview, opts.now, Some(base_url));
+    let mut engine = Engine::new(&root, opts.preview, opts.now, Some(base_url)).with_drafts(opts.drafts);
     let started = Instant::now();
     let first = engine.rebuild(&Changes {
         config: true,

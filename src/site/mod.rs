@@ -9,7 +9,7 @@
 
 pub mod routes;
 
-pub use routes::{Routes, Visibility};
+pub use routes::{Routes, Show, Visibility};
 
 use crate::clock::When;
 use crate::config::SiteConfig;

@@ -18,7 +18,8 @@ use jiff::Timestamp;
 pub enum Visibility {
     /// On the live site.
     Live,
-    /// Shown only by `build --preview` (in review, approved, or scheduled).
+    /// Shown only by `--preview` (in review, approved, or scheduled) or
+    /// `--drafts` (those and drafts).
     Preview,
     /// Not in the output.
     Hidden,
@@ -31,8 +32,40 @@ impl Visibility {
     }
 }
 
-/// Whether `doc` is live at `now`; in preview, work in progress shows too.
-pub fn visibility(doc: &Document, now: Timestamp, preview: bool) -> Visibility {
+/// Which work in progress a build shows besides the live site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Show {
+    /// The live site only.
+    #[default]
+    Live,
+    /// Also items in review, approved or scheduled (`--preview`).
+    Preview,
+    /// Also drafts, as well as what `Preview` shows (`--drafts`).
+    Drafts,
+}
+
+impl Show {
+    /// From the command-line flags: `--drafts` implies `--preview`.
+    pub fn new(preview: bool, drafts: bool) -> Show {
+        match (preview, drafts) {
+            (_, true) => Show::Drafts,
+            (true, false) => Show::Preview,
+            (false, false) => Show::Live,
+        }
+    }
+}
+
+impl From<bool> for Show {
+    /// `preview` on or off.
+    fn from(preview: bool) -> Show {
+        Show::new(preview, false)
+    }
+}
+
+/// Whether `doc` is live at `now`; in preview, work in progress shows too
+/// (drafts only with [`Show::Drafts`]).
+pub fn visibility(doc: &Document, now: Timestamp, show: impl Into<Show>) -> Visibility {
+    let show = show.into();
     let m = &doc.meta;
     let expired = m.expires.is_some_and(|e| e.ts <= now);
     let (started, ended) = match &m.special {
@@ -48,7 +81,8 @@ pub fn visibility(doc: &Document, now: Timestamp, preview: bool) -> Visibility {
     let scheduled = m.publish_at.is_some_and(|p| p.ts > now);
     match m.status {
         Status::Published if !scheduled && started => Visibility::Live,
-        Status::Published | Status::Review | Status::Approved if preview => Visibility::Preview,
+        Status::Published | Status::Review | Status::Approved if show != Show::Live => Visibility::Preview,
+        Status::Draft if show == Show::Drafts => Visibility::Preview,
         _ => Visibility::Hidden,
     }
 }
@@ -87,10 +121,11 @@ pub struct Routes {
 
 impl Routes {
     /// Computes visibility and URLs; reports URLs two documents claim.
-    pub fn new<D: AsRef<Document>>(docs: &[D], now: Timestamp, preview: bool) -> (Routes, Vec<Diagnostic>) {
+    pub fn new<D: AsRef<Document>>(docs: &[D], now: Timestamp, show: impl Into<Show>) -> (Routes, Vec<Diagnostic>) {
+        let show = show.into();
         let docs: Vec<&Document> = docs.iter().map(AsRef::as_ref).collect();
         let mut diags = Vec::new();
-        let visibility: Vec<Visibility> = docs.iter().map(|d| visibility(d, now, preview)).collect();
+        let visibility: Vec<Visibility> = docs.iter().map(|d| visibility(d, now, show)).collect();
         let urls: Vec<String> = docs.iter().map(|d| url_of(d.kind, &d.slug)).collect();
         let mut owner: rustc_hash::FxHashMap<&str, usize> = Default::default();
         for (i, url) in urls.iter().enumerate() {

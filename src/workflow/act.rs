@@ -205,21 +205,38 @@ fn plan(ctx: &Context, doc: &Document, req: &Request) -> std::result::Result<(Ve
     let (roles, actor, action) = (ctx.roles, ctx.actor, req.action);
     let from = doc.meta.status;
     let (line, col) = doc.meta.pos("status");
-    let perm = action.permission();
+    let perm = roles.permission_for(action, doc.kind == content::Kind::Special);
     if !actor.can(roles, perm) {
         let msg = refusal(roles, &actor.label(), doing(action), perm);
         return Err(Diagnostic::error("WF003", &doc.path, msg));
     }
-    let Some(to) = machine::next(from, action) else {
+    // A scheduled item (published, going live later) is moved by another
+    // `publish --at`: the state stays, the history records the move.
+    let scheduled = doc
+        .meta
+        .publish_at
+        .filter(|p| from == Status::Published && p.ts > ctx.now);
+    let rescheduling = action == Action::Publish && scheduled.is_some() && req.publish_at.is_some();
+    let next = if rescheduling {
+        Some(from)
+    } else {
+        machine::next(from, action)
+    };
+    let Some(to) = next else {
         let needs: Vec<&str> = action.starts_from().into_iter().map(Status::name).collect();
         let msg = format!(
             "cannot {} an item whose status is {from} ({action} needs status {})",
             doing(action),
             needs.join(" or ")
         );
-        return Err(Diagnostic::error("WF004", &doc.path, msg)
-            .at(line, col)
-            .help(next_step(from)));
+        let help = match scheduled {
+            Some(at) => format!(
+                "it is scheduled for {}: 'publish --at TIME' moves it, 'unpublish' takes it back to approved",
+                at.rfc3339()
+            ),
+            None => next_step(from).to_string(),
+        };
+        return Err(Diagnostic::error("WF004", &doc.path, msg).at(line, col).help(help));
     };
     let now = When::at(ctx.now).rfc3339();
     let mut changes = Vec::new();
@@ -241,6 +258,28 @@ fn plan(ctx: &Context, doc: &Document, req: &Request) -> std::result::Result<(Ve
         }
         Action::RequestChanges => {
             changes.push(review_entry(&now, actor.id(), "request-changes", &req.note));
+        }
+        Action::Publish if rescheduling => {
+            let (was, at) = (scheduled.expect("rescheduling"), req.publish_at.expect("rescheduling"));
+            changes.push(Change::Set {
+                key: "publish_at",
+                value: at.to_front_matter(),
+            });
+            let moved = format!("rescheduled from {} to {}", was.rfc3339(), at.rfc3339());
+            summary = if at.ts > ctx.now {
+                moved.clone()
+            } else {
+                format!("{moved}: live now")
+            };
+            note = note.or(Some(moved));
+        }
+        Action::Unpublish => {
+            if let Some(at) = scheduled {
+                // Back to approved means not scheduled: a later `publish`
+                // without --at goes live at once, not at the old time.
+                changes.push(Change::Clear { key: "publish_at" });
+                summary = format!("{from} -> {to} (no longer scheduled for {})", at.rfc3339());
+            }
         }
         Action::Publish => {
             let a = approvals(&doc.meta.review.log, &doc.meta.author, roles);
@@ -286,7 +325,7 @@ fn plan(ctx: &Context, doc: &Document, req: &Request) -> std::result::Result<(Ve
             value: to.name().into(),
         });
     }
-    if to != from || action == Action::Assign {
+    if to != from || action == Action::Assign || rescheduling {
         changes.push(history_entry(&now, actor.id(), action, from, to, &note));
     }
     let done = Done {

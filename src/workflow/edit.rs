@@ -35,6 +35,12 @@ pub enum Change {
         /// The entry's fields, in order.
         entry: Vec<(&'static str, String)>,
     },
+    /// Make a top-level scalar field null (`~`); nothing when it is missing
+    /// or null already (the key stays, so the file keeps its shape).
+    Clear {
+        /// Top-level key, e.g. `publish_at`.
+        key: &'static str,
+    },
     /// Append a text item `- value` to the list at `path`
     /// (`["review", "reviewers"]`), creating the list when missing.
     AppendText {
@@ -184,6 +190,11 @@ fn expect(tree: &mut Node, change: &Change) {
         Change::Set { key, value } => {
             entry_mut(tree, key, anchors(key)).value = Value::Str(value.clone());
         }
+        Change::Clear { key } => {
+            if tree.get(key).is_some() {
+                entry_mut(tree, key, &[]).value = Value::Null;
+            }
+        }
         Change::Append { path, entry } => list_mut(tree, path).push(entry_node(entry)),
         Change::AppendText { path, value } => list_mut(tree, path).push(node(Value::Str(value.clone()))),
     }
@@ -252,6 +263,7 @@ fn apply_one(text: &str, change: &Change, eol: &'static str) -> Result<String, E
     let f = Front::new(sp.front, eol);
     let edits = match change {
         Change::Set { key, value } => f.set(&tree, key, value)?,
+        Change::Clear { key } => f.clear(&tree, key)?,
         Change::Append { path, entry } => f.append(&tree, path, &flow_map(entry))?,
         Change::AppendText { path, value } => f.append(&tree, path, &scalar(value))?,
     };
@@ -397,6 +409,20 @@ impl<'a> Front<'a> {
             Shape::Empty => Ok(vec![(sp.colon_end, sp.colon_end, format!(" {text}"))]),
             Shape::Null | Shape::Scalar => Ok(vec![(sp.start, sp.end, text)]),
             Shape::Flow => Err(unsupported(name, "it holds a list or mapping")),
+        }
+    }
+
+    /// Edits for `Change::Clear`.
+    fn clear(&self, tree: &Node, name: &str) -> Result<Vec<Edit>, EditError> {
+        let Some(k) = tree.key(name) else {
+            return Ok(Vec::new());
+        };
+        let sp = self.span(k.line - 1, 0, name)?;
+        match sp.shape {
+            Shape::Null => Ok(Vec::new()),
+            Shape::Empty if tree.get(name).is_some_and(Node::is_null) => Ok(Vec::new()),
+            Shape::Scalar => Ok(vec![(sp.start, sp.end, "~".into())]),
+            Shape::Empty | Shape::Flow => Err(unsupported(name, "it holds a list or mapping")),
         }
     }
 

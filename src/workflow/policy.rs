@@ -112,7 +112,10 @@ pub const RULES: &[(&str, &str)] = &[
         "needs-review",
         "Verdicts, and changes to another author's item, need the 'review' permission",
     ),
-    ("needs-submit", "draft -> review needs the 'submit' permission"),
+    (
+        "needs-submit",
+        "draft -> review needs the 'submit' permission ('specials' for a special)",
+    ),
     (
         "needs-publish",
         "Publishing and unpublishing need the 'publish' permission",
@@ -124,7 +127,7 @@ pub const RULES: &[(&str, &str)] = &[
     ("needs-assign", "assignee and due need the 'assign' permission"),
     (
         "needs-seo",
-        "The seo: block of an existing item needs the 'seo' permission",
+        "The seo: block of an existing item needs the 'seo' permission, except the author's own item before it is first published",
     ),
     ("needs-theme", "Files under themes/ need the 'theme' permission"),
     (
@@ -377,8 +380,14 @@ impl Judge<'_> {
         };
         last_good.insert(self.file.to_string(), new.to_string());
         // A new file may bring its first seo block; a file whose old version
-        // cannot be read may not.
-        let seo_free = old.is_none();
+        // cannot be read may not. Authors fill in their own item's seo block
+        // until it is first published (workflow.author_seo_until_published).
+        let own_unpublished = old_side.as_ref().is_some_and(|s| {
+            self.roles.workflow.author_seo_until_published
+                && text_of(&s.tree, "author").as_deref() == Some(m.id.as_str())
+                && never_published(&s.tree)
+        });
+        let seo_free = old.is_none() || own_unpublished;
         let empty = Node {
             value: Value::Map(Vec::new()),
             line: 0,
@@ -549,7 +558,8 @@ impl Judge<'_> {
             Action::RequestChanges => format!("request changes ({from} -> {to})"),
             a => format!("{a} ({from} -> {to})"),
         };
-        self.need(action.permission(), line, "status", &doing);
+        let special = self.file.starts_with("content/specials/");
+        self.need(self.roles.permission_for(action, special), line, "status", &doing);
         let author = text_of(b, "author").unwrap_or_default();
         if action == Action::Approve && author == m.id && !self.roles.workflow.self_review {
             let msg = format!("{} approved their own item (workflow.self_review is false)", m.id);
@@ -670,6 +680,20 @@ fn runs_in_browser(path: &str) -> bool {
     ];
     let ext = path.rsplit_once('.').map_or("", |(_, e)| e).to_ascii_lowercase();
     path.rsplit('/').next().is_some_and(|name| name.contains('.')) && RUN.contains(&ext.as_str())
+}
+
+/// Whether an item (its front matter) has never been published: its state
+/// is draft, review or approved and no history entry comes from or goes to
+/// published.
+fn never_published(tree: &Node) -> bool {
+    let status = text_of(tree, "status").unwrap_or_else(|| "draft".into());
+    let history = tree.get("history");
+    matches!(status.as_str(), "draft" | "review" | "approved")
+        && items(history).iter().all(|e| {
+            ["from", "to"]
+                .iter()
+                .all(|k| text_of(e, k).as_deref() != Some("published"))
+        })
 }
 
 fn same_text(a: &Node, b: &Node, key: &str) -> bool {

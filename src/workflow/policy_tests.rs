@@ -67,16 +67,51 @@ fn edit(from: &str, to: &str) -> String {
 
 #[test]
 fn seo_needs_seo_except_in_a_new_file() {
-    let new = edit("title: Cat joke", "title: Best cat joke");
-    let v = judge("bob@example.com", "content/jokes/cat.md", Some(JOKE), Some(&new));
+    let live = edit("status: draft", "status: published");
+    let new = live.replacen("title: Cat joke", "title: Best cat joke", 1);
+    let v = judge("bob@example.com", "content/jokes/cat.md", Some(&live), Some(&new));
     assert_eq!(rules(&v), ["needs-seo seo.title 7"]);
     assert_eq!(
         v[0].message,
         "bob (editor) cannot change seo fields; members with 'seo': carol, erin"
     );
     assert_eq!((v[0].commit.as_str(), v[0].member.as_deref()), ("0123456", Some("bob")));
-    assert!(judge("carol@example.com", "content/jokes/cat.md", Some(JOKE), Some(&new)).is_empty());
+    assert!(judge("carol@example.com", "content/jokes/cat.md", Some(&live), Some(&new)).is_empty());
     assert!(judge("bob@example.com", "content/jokes/cat.md", None, Some(JOKE)).is_empty());
+}
+
+#[test]
+fn authors_fill_in_their_own_seo_until_first_published() {
+    let path = "content/jokes/cat.md";
+    let better = |t: &str| t.replacen("title: Cat joke", "title: Best cat joke", 1);
+    // bob's own draft, in review, approved: his to change.
+    for status in ["draft", "review", "approved"] {
+        let old = edit("status: draft", &format!("status: {status}"));
+        assert!(
+            judge("bob@example.com", path, Some(&old), Some(&better(&old))).is_empty(),
+            "{status}"
+        );
+    }
+    // Someone else's draft is not.
+    let theirs = edit("author: bob", "author: alice");
+    let v = judge("bob@example.com", path, Some(&theirs), Some(&better(&theirs)));
+    assert!(rules(&v).contains(&"needs-seo seo.title 7".to_string()), "{v:?}");
+    // Once published, even if taken back to approved, seo rights rule.
+    let was_live = edit(
+        "status: draft\n",
+        "status: approved\nhistory:\n  - {at: 2026-11-02T10:00:00Z, by: erin, action: unpublish, from: published, to: approved}\n",
+    );
+    let v = judge("bob@example.com", path, Some(&was_live), Some(&better(&was_live)));
+    assert_eq!(rules(&v), ["needs-seo seo.title 9"]);
+    // A site that tightens the default.
+    let mut d = Vec::new();
+    let strict = Roles::parse(
+        &format!("{ROLES}workflow:\n  author_seo_until_published: false\n"),
+        Path::new("roles.yaml"),
+        &mut d,
+    );
+    assert!(d.is_empty(), "{d:?}");
+    assert!(!strict.workflow.author_seo_until_published);
 }
 
 #[test]

@@ -89,6 +89,13 @@ pub struct WorkflowRules {
     pub self_review: bool,
     /// Days an item may wait in review before the board flags it.
     pub review_days: u64,
+    /// An author may change every field of their own item, `seo:`
+    /// included, until it is first published (after that `seo` needs the
+    /// `seo` permission). Default on; `false` makes `seo:` need `seo` always.
+    pub author_seo_until_published: bool,
+    /// Members whose role has `specials` may submit specials (draft ->
+    /// review) without `submit`. Default on.
+    pub specials_submit: bool,
 }
 
 impl Default for WorkflowRules {
@@ -97,6 +104,8 @@ impl Default for WorkflowRules {
             approvals_required: 1,
             self_review: false,
             review_days: 3,
+            author_seo_until_published: true,
+            specials_submit: true,
         }
     }
 }
@@ -111,6 +120,16 @@ pub struct Roles {
     /// Review rules.
     pub workflow: WorkflowRules,
 }
+
+/// The keys of roles.yaml's `workflow:` block (docs/workflow.md lists them
+/// with their defaults).
+pub const WORKFLOW_KEYS: &[&str] = &[
+    "approvals_required",
+    "self_review",
+    "review_days",
+    "author_seo_until_published",
+    "specials_submit",
+];
 
 /// The standard roles, used when roles.yaml has no `roles:` block.
 pub const DEFAULT_ROLES: &[(&str, &[&str])] = &[
@@ -192,7 +211,7 @@ impl Roles {
             );
         }
         if let Some(wf) = r.map(&node, "workflow") {
-            r.check_keys(wf, &["approvals_required", "self_review", "review_days"], "workflow");
+            r.check_keys(wf, WORKFLOW_KEYS, "workflow");
             if let Some(n) = r.uint(wf, "approvals_required") {
                 out.workflow.approvals_required = n as usize;
             }
@@ -201,6 +220,12 @@ impl Roles {
             }
             if let Some(n) = r.uint(wf, "review_days") {
                 out.workflow.review_days = n;
+            }
+            if let Some(b) = r.boolean(wf, "author_seo_until_published") {
+                out.workflow.author_seo_until_published = b;
+            }
+            if let Some(b) = r.boolean(wf, "specials_submit") {
+                out.workflow.specials_submit = b;
             }
         }
         out
@@ -226,6 +251,16 @@ impl Roles {
     /// Whether any of the member's roles grants `perm`.
     pub fn member_can(&self, member: &Member, perm: Permission) -> bool {
         member.roles.iter().any(|r| self.role_can(r, perm))
+    }
+
+    /// The permission `action` needs on an item (`special`: under
+    /// content/specials/): as the transition table says, except that
+    /// submitting a special needs `specials` when `workflow.specials_submit`.
+    pub fn permission_for(&self, action: super::machine::Action, special: bool) -> Permission {
+        match action {
+            super::machine::Action::Submit if special && self.workflow.specials_submit => Permission::Specials,
+            a => a.permission(),
+        }
     }
 
     /// Ids of the members who have `perm`, for "who may do it" messages.

@@ -4,6 +4,7 @@ mod attack;
 mod audit;
 mod browser;
 mod build;
+mod daily;
 mod deploy;
 mod incremental;
 mod serve;

@@ -339,6 +339,7 @@ mod tests {
             endpoint: None,
             region: Some("eu-west-3".into()),
             path_style: None,
+            kind: Default::default(),
         }
     }
 
