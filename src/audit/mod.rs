@@ -25,6 +25,7 @@ pub mod page;
 pub mod report;
 pub mod rules;
 pub mod sitewide;
+pub mod structured;
 pub mod templates;
 pub mod terms;
 pub mod text;
@@ -160,6 +161,7 @@ pub fn audit(site: &Site, theme: &Theme, root: &Path, settings: &Settings) -> Re
         .map(|id| {
             let mut s = FindingSink::new(cfg);
             let facts = page::check(&ctx, id, &mut s);
+            structured::check_page(site, id, &mut s);
             let mut found = s.findings;
             report::sort(&mut found);
             // Held until every page is checked: without the growth slack.
