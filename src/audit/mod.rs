@@ -17,6 +17,7 @@
 //! written and no page is parsed twice: `punchline build --report` hands its
 //! own model to [`audit`].
 
+pub mod baseline;
 pub mod config;
 pub mod coverage;
 pub mod format;
@@ -222,6 +223,7 @@ fn finish(
         pages,
         coverage,
         terms,
+        baseline: None,
     }
 }
 
@@ -281,6 +283,10 @@ fn page_report(
         kind: p.doc.kind,
         title: p.doc.meta.title.clone(),
         seo_title: text.title.clone(),
+        description: match seo.description.as_deref() {
+            Some(d) => d.trim().to_string(),
+            None => crate::theme::views::excerpt(&p.rendered.plain_text, 155),
+        },
         title_width: facts.title_width,
         description_length: seo.description.as_deref().map(|d| width::char_length(d.trim())),
         focus_keyword: seo.focus_keyword.clone(),
