@@ -136,7 +136,9 @@ pub fn identity(rule: &str, url: Option<&str>, path: &str, message: &str) -> Str
 pub fn compare(findings: &[Finding], earlier: Vec<Earlier>, file: &str) -> Baseline {
     let mut before: HashMap<String, usize> = HashMap::new();
     for e in &earlier {
-        *before.entry(identity(&e.rule, e.url.as_deref(), &e.path, &e.message)).or_default() += 1;
+        *before
+            .entry(identity(&e.rule, e.url.as_deref(), &e.path, &e.message))
+            .or_default() += 1;
     }
     let mut now: HashMap<String, usize> = HashMap::new();
     let states: Vec<State> = findings

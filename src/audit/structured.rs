@@ -40,7 +40,9 @@ pub fn scripts(html: &str) -> Vec<&str> {
         let Some(gt) = lower[open..].find('>') else { break };
         let tag = &lower[open..open + gt];
         let body_start = open + gt + 1;
-        let end = lower[body_start..].find("</script").map_or(html.len(), |e| body_start + e);
+        let end = lower[body_start..]
+            .find("</script")
+            .map_or(html.len(), |e| body_start + e);
         if tag.contains("application/ld+json") {
             out.push(&html[body_start..end]);
         }
@@ -70,7 +72,9 @@ pub fn problems(scripts: &[&str]) -> Result<Vec<(String, String)>, String> {
 pub fn types(scripts: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
     for text in scripts {
-        let Ok(v) = serde_json::from_str::<Value>(text) else { continue };
+        let Ok(v) = serde_json::from_str::<Value>(text) else {
+            continue;
+        };
         let nodes: Vec<Value> = match v.get("@graph").and_then(Value::as_array) {
             Some(g) => g.clone(),
             None => vec![v],
@@ -196,13 +200,16 @@ pub fn theme_diagnostics(site: &Site, theme: &crate::theme::Theme, root: &Path) 
         return Vec::new();
     };
     // (file, line, what) -> templates and the first sample page.
-    let mut found: Vec<((PathBuf, usize, String), Vec<&str>, String)> = Vec::new();
+    type Place = (PathBuf, usize, String);
+    let mut found: Vec<(Place, Vec<&str>, String)> = Vec::new();
     for (tpl, job) in super::templates::samples(site, theme) {
         let Ok(html) = crate::output::jobs::render(site, theme, &base, &job) else {
             continue; // a render error is already TPL002
         };
         let url = job.url(site);
-        let Some(what) = sample_problem(&html, &url) else { continue };
+        let Some(what) = sample_problem(&html, &url) else {
+            continue;
+        };
         let (path, line) = super::templates::locate(theme, root, tpl, NEEDLES);
         let key = (path, line, what);
         match found.iter_mut().find(|(k, ..)| *k == key) {
@@ -229,8 +236,7 @@ pub fn theme_diagnostics(site: &Site, theme: &crate::theme::Theme, root: &Path) 
 pub const NEEDLES: &[&str] = &["ld+json", "<meta charset", "</head>", "<head"];
 
 /// How to fix a theme without structured data.
-pub const HELP: &str =
-    "print it inside <head>: <script type=\"application/ld+json\">{{ head.jsonld | safe }}</script>";
+pub const HELP: &str = "print it inside <head>: <script type=\"application/ld+json\">{{ head.jsonld | safe }}</script>";
 
 #[cfg(test)]
 mod tests {
@@ -251,6 +257,9 @@ mod tests {
             ]
         );
         assert!(problems(&["{oops"]).is_err());
-        assert_eq!(sample_problem("<head></head>", "/"), Some("no JSON-LD structured data".into()));
+        assert_eq!(
+            sample_problem("<head></head>", "/"),
+            Some("no JSON-LD structured data".into())
+        );
     }
 }

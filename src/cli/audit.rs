@@ -64,7 +64,7 @@ impl AuditArgs {
     pub fn run(self, root: &Path) -> Result<ExitCode> {
         let opts = self.model.options(root)?;
         let earlier = match &self.baseline {
-            Some(path) => Some(baseline::load(&root.join(path))?),
+            Some(path) => Some(baseline::load(path)?),
             None => None,
         };
         let input = audit::load(&opts)?;

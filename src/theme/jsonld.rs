@@ -304,7 +304,9 @@ fn breadcrumbs(site: &Site, url: &str, name: &str) -> Node {
 /// `/jokes/page/2/` is `/jokes/` for a breadcrumb.
 fn strip_pager(url: &str) -> &str {
     let Some(rest) = url.strip_suffix('/') else { return url };
-    let Some((before, number)) = rest.rsplit_once('/') else { return url };
+    let Some((before, number)) = rest.rsplit_once('/') else {
+        return url;
+    };
     match before.strip_suffix("/page") {
         Some(listing) if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) => &url[..=listing.len()],
         _ => url,

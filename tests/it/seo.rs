@@ -71,9 +71,15 @@ fn every_page_kind_carries_json_ld_with_its_required_properties() {
         site["potentialAction"]["target"]["urlTemplate"],
         "https://jokes.test/?q={search_term_string}"
     );
-    assert_eq!(site["potentialAction"]["query-input"], "required name=search_term_string");
+    assert_eq!(
+        site["potentialAction"]["query-input"],
+        "required name=search_term_string"
+    );
     assert_eq!(node(&home, "Organization")["logo"], "https://jokes.test/img/logo.png");
-    assert!(home.iter().all(|n| n["@type"] != "BreadcrumbList"), "none on the home page");
+    assert!(
+        home.iter().all(|n| n["@type"] != "BreadcrumbList"),
+        "none on the home page"
+    );
 
     let joke = graph(&s, "jokes/goose/index.html");
     let work = node(&joke, "CreativeWork");
@@ -101,7 +107,11 @@ fn every_page_kind_carries_json_ld_with_its_required_properties() {
 
     // The audit finds nothing to say about this structured data.
     let run = s.run(&["audit", "--now", NOW]);
-    assert!(!run.stdout.contains("AUD119") && !run.stdout.contains("AUD211"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("AUD119") && !run.stdout.contains("AUD211"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -116,9 +126,16 @@ fn a_title_cannot_close_the_script_element() {
     s.build(&[]).ok();
     let html = s.out("jokes/evil/index.html");
     let head = &html[..html.find("</head>").unwrap()];
-    assert!(!head.contains("<script>alert"), "no script element comes out of the title");
+    assert!(
+        !head.contains("<script>alert"),
+        "no script element comes out of the title"
+    );
     let g = graph(&s, "jokes/evil/index.html");
-    assert_eq!(node(&g, "CreativeWork")["headline"], title, "the JSON still means the title");
+    assert_eq!(
+        node(&g, "CreativeWork")["headline"],
+        title,
+        "the JSON still means the title"
+    );
 }
 
 #[test]
@@ -131,9 +148,8 @@ fn audit_reports_a_missing_property_at_the_line_that_supplies_it() {
     );
     let run = s.run(&["audit", "--now", NOW]);
     assert!(
-        run.stdout.contains(
-            "content/bulletins/plain.md:6:1: warning[AUD119]: structured data (NewsArticle) lacks 'image'"
-        ),
+        run.stdout
+            .contains("content/bulletins/plain.md:6:1: warning[AUD119]: structured data (NewsArticle) lacks 'image'"),
         "{}",
         run.stdout
     );
@@ -162,9 +178,9 @@ fn a_theme_without_json_ld_is_reported_by_theme_check_and_audit() {
     s.joke("plain", "");
     let run = s.run(&["theme", "check", "--now", NOW]);
     assert!(
-        run.stderr.contains(
-            "themes/bare/templates/partials/head.html:1: warning[TPL005]: templates 'index.html', "
-        ) && run.stderr.contains("output no JSON-LD structured data"),
+        run.stderr
+            .contains("themes/bare/templates/partials/head.html:1: warning[TPL005]: templates 'index.html', ")
+            && run.stderr.contains("output no JSON-LD structured data"),
         "{}",
         run.stderr
     );

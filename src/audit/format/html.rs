@@ -534,7 +534,10 @@ fn toolbar(r: &Report, h: &mut String) {
     rules.dedup();
     h.push_str("<h2>Filters</h2><div class=\"filters\">");
     let select = |h: &mut String, key: &str, label: &str, options: &[(&str, String)]| {
-        let _ = write!(h, "<label>{label}<select data-f=\"{key}\"><option value=\"\">all</option>");
+        let _ = write!(
+            h,
+            "<label>{label}<select data-f=\"{key}\"><option value=\"\">all</option>"
+        );
         for (v, text) in options {
             let _ = write!(h, "<option value=\"{v}\">{}</option>", esc(text));
         }
@@ -576,9 +579,10 @@ fn drilldown(r: &Report, by_page: &ByPage, h: &mut String) {
     let _ = write!(
         h,
         "<h2>Pages in detail</h2><p class=\"muted\">{shown} of {} pages, lowest score first: each as a search \
-         result would show it, and what to fix.</p>\n",
+         result would show it, and what to fix.</p>",
         order.len()
     );
+    h.push('\n');
     for p in order.into_iter().take(shown) {
         let g = serp::google(&r.thresholds, &p.seo_title, &p.description);
         let b = serp::baidu(&r.thresholds, &p.seo_title, &p.description);
@@ -648,12 +652,13 @@ fn fixed_table(r: &Report, h: &mut String) {
         h,
         "<h2>Fixed since the baseline</h2><p class=\"muted\">Against {}: {} new, {} unchanged, {} fixed.</p>\
          <div class=\"scroll\"><table id=\"fixed\"><thead><tr><th>Level</th><th>Rule</th><th>Where</th>\
-         <th>Message</th></tr></thead><tbody>\n",
+         <th>Message</th></tr></thead><tbody>",
         esc(&b.file),
         b.new,
         b.unchanged,
         b.fixed.len()
     );
+    h.push('\n');
     for e in &b.fixed {
         let _ = writeln!(
             h,

@@ -30,8 +30,12 @@ impl Formatter for Json {
                 match &report.baseline {
                     None => write_array(&mut w, &report.findings, finding)?,
                     Some(b) => {
-                        let marked: Vec<(&Finding, State)> =
-                            report.findings.iter().enumerate().map(|(i, f)| (f, b.state(i))).collect();
+                        let marked: Vec<(&Finding, State)> = report
+                            .findings
+                            .iter()
+                            .enumerate()
+                            .map(|(i, f)| (f, b.state(i)))
+                            .collect();
                         write_array(&mut w, &marked, |out, (f, state)| {
                             finding(out, f);
                             out.pop();

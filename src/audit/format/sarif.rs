@@ -8,8 +8,8 @@
 
 use super::json_parts::{find, json_error, string, write_array};
 use super::Formatter;
-use crate::audit::rules::RULES;
 use crate::audit::baseline::{Earlier, State};
+use crate::audit::rules::RULES;
 use crate::audit::{Finding, Level, Report};
 use serde_json::{json, Value};
 use std::io::{self, Write};
@@ -35,8 +35,12 @@ impl Formatter for Sarif {
         match &report.baseline {
             None => write_array(&mut w, &report.findings, result)?,
             Some(b) => {
-                let marked: Vec<(&Finding, State)> =
-                    report.findings.iter().enumerate().map(|(i, f)| (f, b.state(i))).collect();
+                let marked: Vec<(&Finding, State)> = report
+                    .findings
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (f, b.state(i)))
+                    .collect();
                 write_array(&mut w, &marked, |out, (f, state)| {
                     result(out, f);
                     with_state(out, *state);

@@ -92,6 +92,9 @@ mod tests {
 
     #[test]
     fn lights_follow_yoast() {
-        assert_eq!((light(100), light(71), light(70), light(41), light(40)), ("good", "good", "ok", "ok", "bad"));
+        assert_eq!(
+            (light(100), light(71), light(70), light(41), light(40)),
+            ("good", "good", "ok", "ok", "bad")
+        );
     }
 }
