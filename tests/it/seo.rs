@@ -2,6 +2,8 @@
 //! `theme check`'s checks of it, and `check --external` against local HTTP
 //! servers started by the tests.
 
+mod links;
+
 use crate::support::{Site, NOW};
 use serde_json::Value;
 
