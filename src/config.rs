@@ -25,6 +25,8 @@ pub const SITE_KEYS: &[&str] = &[
     "limits",
     "deploy",
     "audit",
+    "logo",
+    "links",
 ];
 
 /// One entry of the navigation menu.

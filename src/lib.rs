@@ -16,6 +16,7 @@ pub mod config;
 pub mod content;
 pub mod deploy;
 pub mod diagnostic;
+pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod scaffold;

@@ -17,6 +17,7 @@
 //! written and no page is parsed twice: `punchline build --report` hands its
 //! own model to [`audit`].
 
+pub mod baseline;
 pub mod config;
 pub mod coverage;
 pub mod finding;
@@ -26,6 +27,7 @@ pub mod page;
 pub mod report;
 pub mod rules;
 pub mod sitewide;
+pub mod structured;
 pub mod templates;
 pub mod terms;
 pub mod text;
@@ -161,6 +163,7 @@ pub fn audit(site: &Site, theme: &Theme, root: &Path, settings: &Settings) -> Re
         .map(|id| {
             let mut s = FindingSink::new(cfg);
             let facts = page::check(&ctx, id, &mut s);
+            structured::check_page(site, id, &mut s);
             let mut found = s.findings;
             report::sort(&mut found);
             // Held until every page is checked: without the growth slack.
@@ -221,6 +224,7 @@ fn finish(
         pages,
         coverage,
         terms,
+        baseline: None,
     }
 }
 
@@ -280,6 +284,10 @@ fn page_report(
         kind: p.doc.kind,
         title: p.doc.meta.title.clone(),
         seo_title: text.title.clone(),
+        description: match seo.description.as_deref() {
+            Some(d) => d.trim().to_string(),
+            None => crate::theme::views::excerpt(&p.rendered.plain_text, 155),
+        },
         title_width: facts.title_width,
         description_length: seo.description.as_deref().map(|d| width::char_length(d.trim())),
         focus_keyword: seo.focus_keyword.clone(),

@@ -117,6 +117,8 @@ pub struct PageReport {
     pub title: String,
     /// `<title>` as rendered.
     pub seo_title: String,
+    /// The meta description as rendered (`seo.description`, else the text's opening).
+    pub description: String,
     /// Its width in pixels.
     pub title_width: f64,
     /// Meta description length in characters (null when not given).
@@ -178,6 +180,9 @@ pub struct Report {
     pub coverage: Option<Coverage>,
     /// Site-wide terms.
     pub terms: SiteTerms,
+    /// This run against `--baseline` (absent without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<super::baseline::Baseline>,
 }
 
 impl Report {
@@ -208,6 +213,7 @@ impl Report {
             pages: Vec::new(),
             coverage: self.coverage.clone(),
             terms: self.terms.clone(),
+            baseline: self.baseline.clone(),
         }
     }
 

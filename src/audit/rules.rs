@@ -201,6 +201,13 @@ pub const RULES: &[Rule] = &[
         "something links to the page: a menu, a listing or another page",
     ),
     rule(
+        "AUD119",
+        "structured-data",
+        W,
+        P,
+        "the page's schema.org structured data has every property its type needs",
+    ),
+    rule(
         "AUD201",
         "duplicate-title",
         W,
@@ -255,6 +262,13 @@ pub const RULES: &[Rule] = &[
         E,
         T,
         "every page template outputs <title>, meta description, canonical and one <h1>",
+    ),
+    rule(
+        "AUD211",
+        "theme-structured-data",
+        E,
+        T,
+        "every page template outputs JSON-LD structured data that parses",
     ),
     rule(
         "AUD301",

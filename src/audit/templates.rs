@@ -34,13 +34,7 @@ pub fn check(
     index: &SiteIndex,
     sink: &mut FindingSink,
 ) -> Result<HashMap<String, TemplateFacts>> {
-    let mut samples: Vec<(&str, Job)> = Vec::new();
-    for job in jobs::plan(site) {
-        let tpl = job.template(site);
-        if !samples.iter().any(|(t, _)| *t == tpl) && theme.has_template(tpl) {
-            samples.push((tpl, job));
-        }
-    }
+    let samples = samples(site, theme);
     let base = theme.base_context(&SiteView::new(site))?;
     let mut facts = HashMap::new();
     let mut problems: Vec<Problem> = Vec::new();
@@ -66,6 +60,10 @@ pub fn check(
             ids: found.ids.difference(&content_ids).cloned().collect(),
         };
         problems_of(theme, root, tpl, &url, &found, f.h1, &mut problems);
+        if let Some(what) = super::structured::sample_problem(&html, &url) {
+            let problem = (what, super::structured::NEEDLES, super::structured::HELP);
+            add_problem(theme, root, tpl, &url, problem, "AUD211", &mut problems);
+        }
         facts.insert(tpl.to_string(), f);
     }
     if !render_errors.is_empty() {
@@ -82,9 +80,22 @@ pub fn check(
                 p.url
             ),
         };
-        sink.add("AUD210", &p.path, (p.line, 0), None, msg, p.help);
+        sink.add(p.code, &p.path, (p.line, 0), None, msg, p.help);
     }
     Ok(facts)
+}
+
+/// One job per template the site uses: the first the build would render
+/// with it.
+pub fn samples<'s>(site: &'s Site, theme: &Theme) -> Vec<(&'s str, Job)> {
+    let mut samples: Vec<(&str, Job)> = Vec::new();
+    for job in jobs::plan(site) {
+        let tpl = job.template(site);
+        if !samples.iter().any(|(t, _)| *t == tpl) && theme.has_template(tpl) {
+            samples.push((tpl, job));
+        }
+    }
+    samples
 }
 
 /// The `<h1>`s and ids a sample page owes to content rather than to its
@@ -130,6 +141,7 @@ fn content_of(
 /// the fix belongs (a base template or partial shared by several page
 /// templates is reported once, naming them all).
 struct Problem {
+    code: &'static str,
     path: PathBuf,
     line: usize,
     what: String,
@@ -172,22 +184,38 @@ fn problems_of(theme: &Theme, root: &Path, tpl: &str, url: &str, found: &Scan, h
             "show the page's title in exactly one <h1>, at the start of the main content",
         ));
     }
-    for (what, needles, help) in missing {
-        let (path, line) = locate(theme, root, tpl, needles);
-        match out
-            .iter_mut()
-            .find(|p| p.path == path && p.line == line && p.what == what)
-        {
-            Some(p) => p.templates.push(tpl.to_string()),
-            None => out.push(Problem {
-                path,
-                line,
-                what,
-                help,
-                templates: vec![tpl.to_string()],
-                url: url.to_string(),
-            }),
-        }
+    for problem in missing {
+        add_problem(theme, root, tpl, url, problem, "AUD210", out);
+    }
+}
+
+/// Adds `what` (missing from `tpl`'s output) as a problem of rule `code`,
+/// located at the first of `needles` in the templates behind `tpl`; merged
+/// with the same problem at the same place from another template.
+fn add_problem(
+    theme: &Theme,
+    root: &Path,
+    tpl: &str,
+    url: &str,
+    (what, needles, help): (String, &[&str], &'static str),
+    code: &'static str,
+    out: &mut Vec<Problem>,
+) {
+    let (path, line) = locate(theme, root, tpl, needles);
+    match out
+        .iter_mut()
+        .find(|p| p.path == path && p.line == line && p.what == what)
+    {
+        Some(p) => p.templates.push(tpl.to_string()),
+        None => out.push(Problem {
+            code,
+            path,
+            line,
+            what,
+            help,
+            templates: vec![tpl.to_string()],
+            url: url.to_string(),
+        }),
     }
 }
 
@@ -273,7 +301,7 @@ fn attribute<'t>(tag: &'t str, key: &str) -> Option<&'t str> {
 /// (outside `{# #}` comments) holding one of `needles`, tried in order and
 /// each searched in `tpl`, the templates it includes, then the template it
 /// extends and its includes, and so on; else line 1 of `tpl`.
-fn locate(theme: &Theme, root: &Path, tpl: &str, needles: &[&str]) -> (PathBuf, usize) {
+pub fn locate(theme: &Theme, root: &Path, tpl: &str, needles: &[&str]) -> (PathBuf, usize) {
     let files = chain(theme, root, tpl);
     for needle in needles {
         for (name, src) in &files {

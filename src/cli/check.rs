@@ -33,6 +33,9 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: CheckFormat,
+    /// Also check every http(s) link of the content and templates (see docs/diagnostics.md, EXT001).
+    #[arg(long)]
+    external: bool,
 }
 
 /// The JSON output.
@@ -63,6 +66,8 @@ impl CheckArgs {
             .filter(|d| !known.contains(&(d.code, d.path.clone(), d.line, d.col, d.message.clone())))
             .collect();
         diags.extend(new);
+        let external = self.external.then(|| crate::links::check(&opts)).transpose()?;
+        diags.extend(external.iter().flat_map(|(d, _)| d.iter().cloned()));
         crate::diagnostic::sort(&mut diags);
         let report = match &self.since {
             Some(rev) => Some(policy::check_range(root, rev)?),
@@ -105,6 +110,9 @@ impl CheckArgs {
                         plural(r.commits),
                         r.since
                     ));
+                }
+                if let Some((_, links)) = &external {
+                    eprintln!("{links}");
                 }
                 eprintln!("{summary}");
             }

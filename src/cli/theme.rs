@@ -70,6 +70,7 @@ fn check(root: &Path, model: &ModelArgs) -> Result<ExitCode> {
         d.code.starts_with("TPL") || d.code.starts_with("THM") || d.code.starts_with("SC") || d.code == "SPC001"
     });
     diags.extend(report.diagnostics);
+    diags.extend(crate::audit::structured::theme_diagnostics(&site, &theme, root));
     crate::diagnostic::sort(&mut diags);
     super::print_diagnostics(&diags);
     let errors = diags.iter().filter(|d| d.is_error()).count();

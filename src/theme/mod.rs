@@ -12,6 +12,7 @@
 
 pub mod assets;
 pub mod deps;
+pub mod jsonld;
 pub mod scaffold;
 pub mod views;
 

@@ -98,6 +98,9 @@ pub struct HeadView {
     pub prev: Option<String>,
     /// `rel=next` (paginated listings).
     pub next: Option<String>,
+    /// schema.org JSON-LD, safe to print inside `<script type="application/ld+json">`
+    /// (see [`super::jsonld`]).
+    pub jsonld: String,
 }
 
 /// A tag or category link on an item.
@@ -470,21 +473,25 @@ pub fn head_for_page(site: &Site, id: PageId) -> HeadView {
         Some(t) => t.clone(),
         None => format!("{} | {}", m.title, site.config.title),
     };
+    let description = seo
+        .description
+        .clone()
+        .unwrap_or_else(|| excerpt(&p.rendered.plain_text, 155));
+    let og_image = seo.image.as_ref().map(|i| absolute(site, i));
+    let jsonld = super::jsonld::for_page(site, id, &description, og_image.as_deref()).to_script_text();
     HeadView {
         title,
-        description: seo
-            .description
-            .clone()
-            .unwrap_or_else(|| excerpt(&p.rendered.plain_text, 155)),
+        description,
         keywords: seo.keywords.join(", "),
         canonical: seo.canonical.clone().unwrap_or_else(|| site.config.permalink(&p.url)),
         noindex: p.noindex() || site.preview,
         og_type: "article",
-        og_image: seo.image.as_ref().map(|i| absolute(site, i)),
+        og_image,
         author: Some(p.author_name.clone()),
         feed: None,
         prev: None,
         next: None,
+        jsonld,
     }
 }
 
@@ -508,6 +515,7 @@ pub fn nav<'a>(site: &'a Site, canonical: &str) -> Vec<NavLinkView<'a>> {
 
 /// The `<head>` fields of a generated listing page.
 pub fn head_for_listing(site: &Site, title: &str, url: &str, description: String) -> HeadView {
+    let jsonld = super::jsonld::for_listing(site, title, url, &description).to_script_text();
     HeadView {
         title: if url == "/" {
             site.config.title.clone()
@@ -524,6 +532,7 @@ pub fn head_for_listing(site: &Site, title: &str, url: &str, description: String
         feed: None,
         prev: None,
         next: None,
+        jsonld,
     }
 }
 

@@ -10,6 +10,7 @@
 
 use super::json_parts::{find, json_error, string, write_array};
 use super::Formatter;
+use crate::audit::baseline::State;
 use crate::audit::{Finding, Report};
 use std::io::{self, Write};
 
@@ -26,7 +27,24 @@ impl Formatter for Json {
             let at = find(rest, key).expect("the report always has this key") + key.len();
             w.write_all(&rest[..at])?;
             if key.starts_with(b"\"findings") {
-                write_array(&mut w, &report.findings, finding)?;
+                match &report.baseline {
+                    None => write_array(&mut w, &report.findings, finding)?,
+                    Some(b) => {
+                        let marked: Vec<(&Finding, State)> = report
+                            .findings
+                            .iter()
+                            .enumerate()
+                            .map(|(i, f)| (f, b.state(i)))
+                            .collect();
+                        write_array(&mut w, &marked, |out, (f, state)| {
+                            finding(out, f);
+                            out.pop();
+                            out.extend_from_slice(b",\"baseline\":\"");
+                            out.extend_from_slice(state.name().as_bytes());
+                            out.extend_from_slice(b"\"}");
+                        })?
+                    }
+                }
             } else {
                 write_array(&mut w, &report.pages, |buf, p| {
                     serde_json::to_writer(buf, p).expect("plain data serializes")

@@ -9,6 +9,7 @@ mod html;
 mod json;
 mod json_parts;
 mod sarif;
+pub mod serp;
 mod text;
 
 use super::Report;
@@ -23,6 +24,8 @@ pub enum Format {
     Json,
     /// One row per finding, for spreadsheets.
     Csv,
+    /// One row per page (URL) with its score, light and counts, for spreadsheets.
+    CsvPages,
     /// SARIF 2.1.0, for code hosts' annotations.
     Sarif,
     /// A self-contained page to open in a browser.
@@ -31,7 +34,14 @@ pub enum Format {
 
 impl Format {
     /// Every format, in the order `build --report` writes them.
-    pub const ALL: [Format; 5] = [Format::Text, Format::Json, Format::Csv, Format::Sarif, Format::Html];
+    pub const ALL: [Format; 6] = [
+        Format::Text,
+        Format::Json,
+        Format::Csv,
+        Format::CsvPages,
+        Format::Sarif,
+        Format::Html,
+    ];
 
     /// File name extension.
     pub fn extension(self) -> &'static str {
@@ -39,6 +49,7 @@ impl Format {
             Format::Text => "txt",
             Format::Json => "json",
             Format::Csv => "csv",
+            Format::CsvPages => "pages.csv",
             Format::Sarif => "sarif",
             Format::Html => "html",
         }
@@ -50,6 +61,7 @@ impl Format {
             Format::Text => Box::new(text::Text { color }),
             Format::Json => Box::new(json::Json),
             Format::Csv => Box::new(csv::Csv),
+            Format::CsvPages => Box::new(csv::CsvPages),
             Format::Sarif => Box::new(sarif::Sarif),
             Format::Html => Box::new(html::Html),
         }
@@ -63,8 +75,8 @@ pub trait Formatter {
 }
 
 /// Writes `report` in every format into `dir` (created if needed) as
-/// `audit.txt`, `audit.json`, `audit.csv`, `audit.sarif` and `audit.html`,
-/// all five at once (each is mostly one thread's work). Returns the files
+/// `audit.txt`, `audit.json`, `audit.csv`, `audit.pages.csv`, `audit.sarif`
+/// and `audit.html`, all at once (each is mostly one thread's work). Returns the files
 /// written.
 pub fn write_all(report: &Report, dir: &std::path::Path) -> crate::diagnostic::Result<Vec<std::path::PathBuf>> {
     use crate::diagnostic::Error;
@@ -84,4 +96,16 @@ pub fn write_all(report: &Report, dir: &std::path::Path) -> crate::diagnostic::R
             Ok(path)
         })
         .collect()
+}
+
+/// A finding of a baseline in the diagnostic form (`path:line:col: level[CODE]: message`).
+pub fn earlier_line(e: &crate::audit::baseline::Earlier) -> String {
+    let mut at = e.path.clone();
+    if e.line > 0 {
+        at.push_str(&format!(":{}", e.line));
+        if e.col > 0 {
+            at.push_str(&format!(":{}", e.col));
+        }
+    }
+    format!("{at}: {}[{}]: {}", e.level, e.rule, e.message)
 }

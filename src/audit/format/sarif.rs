@@ -8,6 +8,7 @@
 
 use super::json_parts::{find, json_error, string, write_array};
 use super::Formatter;
+use crate::audit::baseline::{Earlier, State};
 use crate::audit::rules::RULES;
 use crate::audit::{Finding, Level, Report};
 use serde_json::{json, Value};
@@ -31,7 +32,32 @@ impl Formatter for Sarif {
         let at = find(&text, key).expect("the run always has results") + key.len();
         let mut w = io::BufWriter::with_capacity(1 << 16, out);
         w.write_all(&text[..at])?;
-        write_array(&mut w, &report.findings, result)?;
+        match &report.baseline {
+            None => write_array(&mut w, &report.findings, result)?,
+            Some(b) => {
+                let marked: Vec<(&Finding, State)> = report
+                    .findings
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (f, b.state(i)))
+                    .collect();
+                write_array(&mut w, &marked, |out, (f, state)| {
+                    result(out, f);
+                    with_state(out, *state);
+                })?;
+                // Fixed findings are results too, marked absent.
+                let mut first = report.findings.is_empty();
+                for e in &b.fixed {
+                    if !first {
+                        w.write_all(b",")?;
+                    }
+                    first = false;
+                    let mut out = Vec::new();
+                    absent(&mut out, e);
+                    w.write_all(&out)?;
+                }
+            }
+        }
         w.write_all(&text[at..])?;
         w.write_all(b"\n")?;
         w.flush()
@@ -58,24 +84,62 @@ fn skeleton(report: &Report) -> Value {
     log
 }
 
+/// Adds `baselineState` to the result just written (SARIF calls a fixed
+/// finding `absent`).
+fn with_state(out: &mut Vec<u8>, state: State) {
+    out.pop();
+    let name = match state {
+        State::New => "new",
+        State::Unchanged => "unchanged",
+        State::Fixed => "absent",
+    };
+    let _ = write!(out, ",\"baselineState\":\"{name}\"}}");
+}
+
+/// A finding of the baseline that is gone, as a result marked `absent`.
+fn absent(out: &mut Vec<u8>, e: &Earlier) {
+    let level = Level::parse(&e.level).unwrap_or(Level::Notice);
+    let index = RULES.iter().position(|r| r.code == e.rule);
+    write_result(out, &e.rule, index, level, &e.message, &e.path, (e.line, e.col));
+    with_state(out, State::Fixed);
+}
+
 /// One finding as a SARIF result.
 fn result(out: &mut Vec<u8>, f: &Finding) {
-    out.extend_from_slice(b"{\"ruleId\":");
-    string(out, f.rule);
     let index = RULES.iter().position(|r| r.code == f.rule).unwrap_or(0);
-    let _ = write!(out, ",\"ruleIndex\":{index},\"level\":\"{}\"", level(f.level));
-    out.extend_from_slice(b",\"message\":{\"text\":");
-    match &f.help {
-        Some(h) => string(out, &format!("{} (help: {h})", f.message)),
-        None => string(out, &f.message),
+    let text = match &f.help {
+        Some(h) => std::borrow::Cow::Owned(format!("{} (help: {h})", f.message)),
+        None => std::borrow::Cow::Borrowed(f.message.as_str()),
+    };
+    write_result(out, f.rule, Some(index), f.level, &text, &f.path, (f.line, f.col));
+}
+
+/// A SARIF result; `index` is the rule's place in the driver's rules
+/// (unknown for a rule of a baseline that this version no longer has).
+fn write_result(
+    out: &mut Vec<u8>,
+    rule: &str,
+    index: Option<usize>,
+    lvl: Level,
+    text: &str,
+    path: &str,
+    (line, col): (usize, usize),
+) {
+    out.extend_from_slice(b"{\"ruleId\":");
+    string(out, rule);
+    if let Some(index) = index {
+        let _ = write!(out, ",\"ruleIndex\":{index}");
     }
+    let _ = write!(out, ",\"level\":\"{}\"", level(lvl));
+    out.extend_from_slice(b",\"message\":{\"text\":");
+    string(out, text);
     out.extend_from_slice(b"},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
-    string(out, &f.path);
+    string(out, path);
     out.extend_from_slice(b",\"uriBaseId\":\"%SRCROOT%\"}");
-    if f.line > 0 {
-        let _ = write!(out, ",\"region\":{{\"startLine\":{}", f.line);
-        if f.col > 0 {
-            let _ = write!(out, ",\"startColumn\":{}", f.col);
+    if line > 0 {
+        let _ = write!(out, ",\"region\":{{\"startLine\":{line}");
+        if col > 0 {
+            let _ = write!(out, ",\"startColumn\":{col}");
         }
         out.push(b'}');
     }

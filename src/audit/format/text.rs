@@ -4,6 +4,7 @@
 //! Colour only on a terminal (and never with NO_COLOR set).
 
 use super::Formatter;
+use crate::audit::baseline::State;
 use crate::audit::{Finding, Level, Report};
 use crate::diagnostic::plural;
 use std::io::{self, Write};
@@ -34,8 +35,9 @@ impl Text {
 }
 
 impl Text {
-    /// One finding, in the diagnostic form.
-    fn line(&self, w: &mut dyn Write, f: &Finding) -> io::Result<()> {
+    /// One finding, in the diagnostic form; `[new]` after it when a
+    /// baseline says so.
+    fn line(&self, w: &mut dyn Write, f: &Finding, new: bool) -> io::Result<()> {
         write!(w, "{}", f.path)?;
         if f.line > 0 {
             write!(w, ":{}", f.line)?;
@@ -44,6 +46,9 @@ impl Text {
             }
         }
         write!(w, ": {}[{}]: {}", self.level(f.level), f.rule, f.message)?;
+        if new {
+            write!(w, " {}", self.paint("1", "[new]"))?;
+        }
         match &f.help {
             Some(h) => writeln!(w, " (help: {h})"),
             None => writeln!(w),
@@ -59,7 +64,10 @@ impl Formatter for Text {
             .iter()
             .map(|p| (p.path.as_str(), (p.url.as_str(), p.score)))
             .collect();
+        let mut start = 0;
         for group in report.findings.chunk_by(|a, b| a.path == b.path) {
+            let first = start;
+            start += group.len();
             let path: &str = &group[0].path;
             let head = match scores.get(path) {
                 Some((url, score)) => format!("{path} ({url}) score {score}/100"),
@@ -67,12 +75,25 @@ impl Formatter for Text {
             };
             writeln!(w, "{}", self.paint("1", &head))?;
             // Within a file: errors first, then warnings, then notices; by line in each.
-            let mut order: Vec<&Finding> = group.iter().collect();
-            order.sort_by_key(|f| std::cmp::Reverse(f.level));
-            for f in order {
-                self.line(&mut w, f)?;
+            let mut order: Vec<(usize, &Finding)> = group.iter().enumerate().collect();
+            order.sort_by_key(|(_, f)| std::cmp::Reverse(f.level));
+            for (i, f) in order {
+                let new = report
+                    .baseline
+                    .as_ref()
+                    .is_some_and(|b| b.state(first + i) == State::New);
+                self.line(&mut w, f, new)?;
             }
             writeln!(w)?;
+        }
+        if let Some(b) = &report.baseline {
+            if !b.fixed.is_empty() {
+                writeln!(w, "{}", self.paint("1", &format!("fixed since {}", b.file)))?;
+                for e in &b.fixed {
+                    writeln!(w, "{}", super::earlier_line(e))?;
+                }
+                writeln!(w)?;
+            }
         }
         summary(report, &mut w)?;
         w.flush()
@@ -99,6 +120,16 @@ fn summary(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         "focus keywords: {} of {} pages declare one, {} within the density range",
         s.with_focus_keyword, s.pages, s.density_in_range
     )?;
+    if let Some(b) = &report.baseline {
+        writeln!(
+            w,
+            "against {}: {} new, {} unchanged, {} fixed",
+            b.file,
+            b.new,
+            b.unchanged,
+            b.fixed.len()
+        )?;
+    }
     if let Some(cov) = &report.coverage {
         let covered = cov.targets.iter().filter(|t| !t.focus_pages.is_empty()).count();
         writeln!(

@@ -201,7 +201,7 @@ fn build_report_fails_the_build_on_bad_audit_settings() {
 }
 
 /// The Chromium binary, if this machine has one.
-fn chromium() -> Option<PathBuf> {
+pub(super) fn chromium() -> Option<PathBuf> {
     for name in ["chromium", "chromium-browser", "google-chrome"] {
         let found = std::env::var_os("PATH")
             .into_iter()
@@ -217,7 +217,7 @@ fn chromium() -> Option<PathBuf> {
 
 /// Runs headless Chromium with the flags that keep it quiet and offline,
 /// and stops it if it has not finished within a minute.
-fn headless(bin: &Path, profile: &Path, args: &[&str]) -> Run {
+pub(super) fn headless(bin: &Path, profile: &Path, args: &[&str]) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let (out_path, err_path) = (dir.path().join("out"), dir.path().join("err"));
     let mut child = Command::new(bin)

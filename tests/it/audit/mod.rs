@@ -4,10 +4,12 @@
 //! text (`keywords`), and the report formats, exit codes and the HTML report
 //! in headless Chromium (`formats`). Shared fixtures and helpers live here.
 
+mod baseline;
 mod formats;
 mod keywords;
 mod rules;
 mod site;
+mod workbench;
 
 use crate::support::{Run, Site, NOW};
 use serde_json::Value;
