@@ -28,6 +28,7 @@ pub fn site(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
     let (raw, file) = (&site.config.raw, &site.config.path);
     AuditConfig::from_site_yaml(raw, file, &mut diags);
     DeployConfig::read(raw, file, &opts.root, &mut diags);
+    crate::links::config::LinksConfig::from_site_yaml(raw, file, &mut diags);
     match crate::audit::coverage::load(&opts.root) {
         Err(Error::Diagnostics(mut d)) => diags.append(&mut d),
         Err(e) => return Err(e),

@@ -69,6 +69,7 @@ impl CheckArgs {
         let external = self.external.then(|| crate::links::check(&opts)).transpose()?;
         diags.extend(external.iter().flat_map(|(d, _)| d.iter().cloned()));
         crate::diagnostic::sort(&mut diags);
+        diags.dedup();
         let report = match &self.since {
             Some(rev) => Some(policy::check_range(root, rev)?),
             None => None,

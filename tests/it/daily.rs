@@ -763,9 +763,10 @@ fn the_settings_reference_matches_the_code() {
         .filter_map(|l| l.split('`').next())
         .map(String::from)
         .collect();
-    let sections: [(&str, &str); 8] = [
+    let sections: [(&str, &str); 9] = [
         ("", "zzqqxx: 1\n"),
         ("limits.", "limits: {zzqqxx: 1}\n"),
+        ("links.", "links: {zzqqxx: 1}\n"),
         ("menu[].", "menu:\n  - {name: A, url: /a/, zzqqxx: 1}\n"),
         ("deploy.", "deploy: {zzqqxx: 1}\n"),
         (
