@@ -28,6 +28,8 @@ pub enum Job {
     Special(usize, Pager),
     /// The 404 page.
     NotFound,
+    /// The random-joke page (when the site has jokes).
+    Random,
 }
 
 impl Job {
@@ -39,6 +41,7 @@ impl Job {
             Job::Section(_, p) | Job::Term(_, _, p) | Job::Special(_, p) => p.url.clone(),
             Job::Terms(t) => format!("/{}/", t.name()),
             Job::NotFound => "/404.html".into(),
+            Job::Random => views::RANDOM_URL.into(),
         }
     }
 
@@ -73,6 +76,7 @@ impl Job {
                 p.doc.meta.template.as_deref().unwrap_or("special.html")
             }
             Job::NotFound => "404.html",
+            Job::Random => "random.html",
         }
     }
 }
@@ -81,6 +85,9 @@ impl Job {
 pub fn plan(site: &Site) -> Vec<Job> {
     let per = site.config.paginate_by;
     let mut jobs = vec![Job::Home, Job::NotFound];
+    if !site.random.is_empty() {
+        jobs.push(Job::Random);
+    }
     let specials: Vec<PageId> = site.specials.iter().map(|s| s.page).collect();
     jobs.extend((0..site.pages.len()).filter(|id| !specials.contains(id)).map(Job::Item));
     for (kind, ids) in [(Kind::Joke, &site.jokes), (Kind::Bulletin, &site.bulletins)] {
@@ -238,7 +245,7 @@ fn fill(site: &Site, job: &Job, ctx: &mut PageVars) -> HeadView {
             head
         }
         Job::Item(id) => {
-            ctx.insert("page", &views::item(site, *id, true));
+            ctx.insert("page", &views::page(site, *id));
             views::head_for_page(site, *id)
         }
         Job::Section(kind, pager) => {
@@ -312,6 +319,12 @@ fn fill(site: &Site, job: &Job, ctx: &mut PageVars) -> HeadView {
         }
         Job::NotFound => {
             let mut head = listing("Page not found", "/404.html", "This page does not exist.".into());
+            head.noindex = true;
+            head
+        }
+        Job::Random => {
+            ctx.insert("random", &views::random(site));
+            let mut head = listing("A random joke", views::RANDOM_URL, "A joke picked at random.".into());
             head.noindex = true;
             head
         }

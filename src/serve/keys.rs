@@ -60,6 +60,15 @@ pub fn job_key(site: &Site, theme: &Theme, versions: &[u64], sitewide: u64, job:
                 site.pages[n].doc.meta.title.hash(&mut h);
                 site.pages[n].url.hash(&mut h);
             }
+            // Related jokes and category neighbours: which, and what of them shows.
+            let shown = |n: Option<PageId>| n.map(|n| (n, versions[n]));
+            let related: Vec<_> = site.related[*id].iter().map(|&n| shown(Some(n))).collect();
+            (
+                related,
+                shown(site.category_newer[*id]),
+                shown(site.category_older[*id]),
+            )
+                .hash(&mut h);
         }
         Job::Section(kind, pager) => {
             let ids = if *kind == crate::content::Kind::Joke {
@@ -91,6 +100,7 @@ pub fn job_key(site: &Site, theme: &Theme, versions: &[u64], sitewide: u64, job:
             pages(&sp.items[pager.items.clone()], &mut h);
         }
         Job::NotFound => {}
+        Job::Random => pages(&site.random, &mut h),
     }
     h.finish()
 }
