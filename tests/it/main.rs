@@ -5,6 +5,7 @@ mod audit;
 mod browser;
 mod build;
 mod deploy;
+mod readers;
 mod serve;
 mod snapshots;
 mod support;

@@ -257,7 +257,7 @@
     if (input.value.trim() && list.childNodes.length) open(true);
   });
   box.addEventListener("keydown", function (ev) {
-    if (ev.key === "Escape" && panel.classList.contains("open")) { open(false); input.focus(); return; }
+    if (ev.key === "Escape" && panel.classList.contains("open")) { input.focus(); open(false); return; }
     if (ev.key !== "ArrowDown" && ev.key !== "ArrowUp") return;
     var links = Array.prototype.slice.call(list.querySelectorAll("a"));
     if (!links.length || !panel.classList.contains("open")) return;
