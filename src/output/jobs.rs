@@ -85,9 +85,6 @@ impl Job {
 pub fn plan(site: &Site) -> Vec<Job> {
     let per = site.config.paginate_by;
     let mut jobs = vec![Job::Home, Job::NotFound];
-    if !site.random.is_empty() {
-        jobs.push(Job::Random);
-    }
     let specials: Vec<PageId> = site.specials.iter().map(|s| s.page).collect();
     jobs.extend((0..site.pages.len()).filter(|id| !specials.contains(id)).map(Job::Item));
     for (kind, ids) in [(Kind::Joke, &site.jokes), (Kind::Bulletin, &site.bulletins)] {
@@ -115,6 +112,9 @@ pub fn plan(site: &Site) -> Vec<Job> {
                 .into_iter()
                 .map(|p| Job::Special(i, p)),
         );
+    }
+    if !site.random.is_empty() {
+        jobs.push(Job::Random);
     }
     jobs
 }

@@ -60,15 +60,11 @@ pub fn job_key(site: &Site, theme: &Theme, versions: &[u64], sitewide: u64, job:
                 site.pages[n].doc.meta.title.hash(&mut h);
                 site.pages[n].url.hash(&mut h);
             }
-            // Related jokes and category neighbours: which, and what of them shows.
-            let shown = |n: Option<PageId>| n.map(|n| (n, versions[n]));
-            let related: Vec<_> = site.related[*id].iter().map(|&n| shown(Some(n))).collect();
-            (
-                related,
-                shown(site.category_newer[*id]),
-                shown(site.category_older[*id]),
-            )
-                .hash(&mut h);
+            // Related jokes and category neighbours: which, and what of them
+            // shows (not their bodies).
+            let related: Vec<_> = site.related[*id].iter().map(|&n| linked(site, n)).collect();
+            let next = [site.category_newer[*id], site.category_older[*id]];
+            (related, next.map(|n| n.map(|n| linked(site, n)))).hash(&mut h);
         }
         Job::Section(kind, pager) => {
             let ids = if *kind == crate::content::Kind::Joke {
@@ -100,9 +96,15 @@ pub fn job_key(site: &Site, theme: &Theme, versions: &[u64], sitewide: u64, job:
             pages(&sp.items[pager.items.clone()], &mut h);
         }
         Job::NotFound => {}
-        Job::Random => pages(&site.random, &mut h),
+        Job::Random => site.random.iter().for_each(|&n| linked(site, n).hash(&mut h)),
     }
     h.finish()
+}
+
+/// What a link to joke `id` shows: title, address, date and tags.
+fn linked(site: &Site, id: PageId) -> (&str, &str, &str, &[String]) {
+    let p = &site.pages[id];
+    (&p.doc.meta.title, &p.url, &p.display.date_iso, &p.doc.meta.tags)
 }
 
 /// A hash of what every page sees: the site-wide context (site view and
