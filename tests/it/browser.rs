@@ -161,11 +161,9 @@ fn lighthouse_gives_100_in_all_four_categories_on_phones_and_desktops() {
     ];
     let urls: Vec<String> = pages.iter().map(|p| format!("{base}{p}")).collect();
     let out = artifacts("lighthouse");
-    for form in ["--mobile", "--desktop"] {
+    for (form, flag) in [("phone", None), ("desktop", Some("--desktop"))] {
         let mut args = vec!["--out", out.to_str().unwrap()];
-        if form == "--desktop" {
-            args.push(form);
-        }
+        args.extend(flag);
         args.extend(urls.iter().map(String::as_str));
         let (ok, report) = node("lighthouse.mjs", &args);
         assert!(ok, "Lighthouse scores below 100 ({form}):\n{report}");
