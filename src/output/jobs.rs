@@ -40,6 +40,8 @@ pub enum Job {
     Special(usize, Pager),
     /// The 404 page.
     NotFound,
+    /// The random-joke page (when the site has jokes).
+    Random,
 }
 
 impl Job {
@@ -51,6 +53,7 @@ impl Job {
             Job::Section(_, p) | Job::Term(_, _, p) | Job::Special(_, p) => p.url.clone(),
             Job::Terms(t) => format!("/{}/", t.name()),
             Job::NotFound => "/404.html".into(),
+            Job::Random => views::RANDOM_URL.into(),
         }
     }
 
@@ -85,6 +88,7 @@ impl Job {
                 p.doc.meta.template.as_deref().unwrap_or("special.html")
             }
             Job::NotFound => "404.html",
+            Job::Random => "random.html",
         }
     }
 }
@@ -103,12 +107,15 @@ pub enum JobView<'s> {
         /// Pinned bulletins, in the bulletins' order.
         pinned: Vec<PageId>,
     },
-    /// One item, and the titles and URLs of its newer and older neighbours.
+    /// One item, and what it shows of the items it links to.
     Item {
         /// The item.
         id: PageId,
         /// Its neighbours in its section (title and URL only).
         neighbours: [Option<PageId>; 2],
+        /// Jokes: the neighbours in its category, and its related jokes
+        /// (what a link card shows of each, not their bodies).
+        linked: Vec<PageId>,
     },
     /// One page of a section listing.
     Section {
@@ -146,6 +153,11 @@ pub enum JobView<'s> {
     },
     /// The 404 page: the site-wide view only.
     NotFound,
+    /// The jokes the random-joke page picks from (link cards).
+    Random {
+        /// The jokes, in the site's order for the day.
+        ids: &'s [PageId],
+    },
 }
 
 impl Job {
@@ -165,6 +177,11 @@ impl Job {
             Job::Item(id) => JobView::Item {
                 id: *id,
                 neighbours: [site.newer[*id], site.older[*id]],
+                linked: [site.category_newer[*id], site.category_older[*id]]
+                    .into_iter()
+                    .flatten()
+                    .chain(site.related[*id].iter().copied())
+                    .collect(),
             },
             Job::Section(kind, pager) => JobView::Section {
                 kind: *kind,
@@ -193,6 +210,7 @@ impl Job {
                 }
             }
             Job::NotFound => JobView::NotFound,
+            Job::Random => JobView::Random { ids: &site.random },
         }
     }
 }
@@ -219,10 +237,13 @@ impl JobView<'_> {
                 pages(bulletins, h);
                 pages(pinned, h);
             }
-            JobView::Item { id, neighbours } => {
+            JobView::Item { id, neighbours, linked } => {
                 versions[*id].hash(h);
                 for n in neighbours {
                     n.map(|n| (&site.pages[n].doc.meta.title, &site.pages[n].url)).hash(h);
+                }
+                for &n in linked {
+                    card(site, n).hash(h);
                 }
             }
             JobView::Section { kind, ids, pager } => {
@@ -249,8 +270,28 @@ impl JobView<'_> {
                 pages(&special.items[pager.items.clone()], h);
             }
             JobView::NotFound => {}
+            JobView::Random { ids } => {
+                for &n in *ids {
+                    card(site, n).hash(h);
+                }
+            }
         }
     }
+}
+
+/// What a link card to joke `id` shows (see `views::joke_link`): title,
+/// address, dates and tags, never the body.
+fn card(site: &Site, id: PageId) -> (&str, &str, &str, &str, &[String], &[String]) {
+    let p = &site.pages[id];
+    let meta = &p.doc.meta;
+    (
+        &meta.title,
+        &p.url,
+        &p.display.date_iso,
+        &p.display.date_human,
+        &meta.tags,
+        &p.tag_slugs,
+    )
 }
 
 fn hash_pager(p: &Pager, h: &mut impl Hasher) {
@@ -288,6 +329,9 @@ pub fn plan(site: &Site) -> Vec<Job> {
                 .into_iter()
                 .map(|p| Job::Special(i, p)),
         );
+    }
+    if !site.random.is_empty() {
+        jobs.push(Job::Random);
     }
     jobs
 }
@@ -407,7 +451,7 @@ fn fill(site: &Site, job: &Job, ctx: &mut PageVars) -> HeadView {
             head
         }
         JobView::Item { id, .. } => {
-            ctx.insert("page", &views::item(site, id, true));
+            ctx.insert("page", &views::page(site, id));
             views::head_for_page(site, id)
         }
         JobView::Section { kind, ids, pager } => {
@@ -474,6 +518,12 @@ fn fill(site: &Site, job: &Job, ctx: &mut PageVars) -> HeadView {
         }
         JobView::NotFound => {
             let mut head = listing("Page not found", "/404.html", "This page does not exist.".into());
+            head.noindex = true;
+            head
+        }
+        JobView::Random { .. } => {
+            ctx.insert("random", &views::random(site));
+            let mut head = listing("A random joke", views::RANDOM_URL, "A joke picked at random.".into());
             head.noindex = true;
             head
         }

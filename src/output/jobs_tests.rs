@@ -74,9 +74,19 @@ fn each_kind_of_edit_reaches_exactly_the_jobs_that_read_it() {
             &["/", "/jokes/j1/", "/jokes/page/3/", "/tags/a/page/2/"],
         ),
         (
-            "title of the oldest joke: also its newer neighbour, which links to it",
+            "title of the oldest joke: also the jokes that link to it (its newer neighbour, the jokes \
+             it is related to by tag a) and the random-joke page",
             |r| joke(r, 1, "Renamed", "[a]", "Body 1."),
-            &["/", "/jokes/j1/", "/jokes/j2/", "/jokes/page/3/", "/tags/a/page/2/"],
+            &[
+                "/",
+                "/jokes/j1/",
+                "/jokes/j2/",
+                "/jokes/j4/",
+                "/jokes/j5/",
+                "/jokes/page/3/",
+                "/random/",
+                "/tags/a/page/2/",
+            ],
         ),
         (
             "a bulletin: its page, the bulletins listing, the home page",
@@ -90,9 +100,18 @@ fn each_kind_of_edit_reaches_exactly_the_jobs_that_read_it() {
             &["/", "/bulletins/", "/bulletins/b1/"],
         ),
         (
-            "a new tag: the tag index, the new term, and the pages showing the joke",
+            "a new tag: the tag index, the new term, and the pages showing the joke (the random-joke \
+             page shows tags too)",
             |r| joke(r, 3, "Joke 3", "[b, c]", "Body 3."),
-            &["/", "/jokes/j3/", "/jokes/page/2/", "/tags/", "/tags/b/", "/tags/c/"],
+            &[
+                "/",
+                "/jokes/j3/",
+                "/jokes/page/2/",
+                "/random/",
+                "/tags/",
+                "/tags/b/",
+                "/tags/c/",
+            ],
         ),
         (
             "the author's display name: every page showing one of her items",

@@ -7,6 +7,7 @@
 //! descending, then path) so output is deterministic; site-wide data every
 //! page shows (the headlines) is computed here, once.
 
+pub mod related;
 pub mod routes;
 
 pub use routes::{Routes, Show, Visibility};
@@ -211,6 +212,15 @@ pub struct Site {
     pub headlines: Vec<PageId>,
     /// Hero images of specials, by the special's path.
     pub heroes: BTreeMap<std::path::PathBuf, HeroImage>,
+    /// Per page: related jokes, best first (empty for non-jokes); see
+    /// [`related::related`].
+    pub related: Vec<Vec<PageId>>,
+    /// Per page: the next newer joke of the same category.
+    pub category_newer: Vec<Option<PageId>>,
+    /// Per page: the next older joke of the same category.
+    pub category_older: Vec<Option<PageId>>,
+    /// The jokes the random-joke page picks from (empty: no such page).
+    pub random: Vec<PageId>,
 }
 
 /// A special's hero image, measured (and resized) by `output::images`.
@@ -315,6 +325,9 @@ impl Site {
             );
         }
         let headlines = headlines(&pages, &bulletins, config.headlines);
+        let related = related::related(&pages, &jokes, &tags, &categories);
+        let (category_newer, category_older) = related::category_neighbours(&pages, &categories);
+        let random = related::random_list(&jokes, now.as_second().div_euclid(86_400));
         let site = Site {
             config,
             now,
@@ -330,6 +343,10 @@ impl Site {
             categories,
             headlines,
             heroes,
+            related,
+            category_newer,
+            category_older,
+            random,
         };
         (site, diags)
     }

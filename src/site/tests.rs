@@ -180,3 +180,61 @@ fn sections_taxonomies_specials_and_headlines() {
     assert_eq!(d[0].code, "SPC001");
     assert_eq!(d[0].path, Path::new("content/specials/empty.md"));
 }
+
+#[test]
+fn related_jokes_share_tags_and_category_and_neighbours_stay_in_the_category() {
+    let joke = |path: &str, fm: &str| page(doc(path, &format!("status: published\n{fm}")));
+    let pages = vec![
+        joke(
+            "content/jokes/a.md",
+            "date: 2026-01-05\ntags: [cats, dogs]\ncategory: puns\n",
+        ),
+        joke(
+            "content/jokes/b.md",
+            "date: 2026-01-04\ntags: [cats, dogs]\ncategory: office\n",
+        ),
+        joke("content/jokes/c.md", "date: 2026-01-03\ntags: [cats]\ncategory: puns\n"),
+        joke("content/jokes/d.md", "date: 2026-01-02\ntags: [dogs]\n"),
+        joke("content/jokes/e.md", "date: 2026-01-01\ncategory: puns\n"),
+        joke(
+            "content/jokes/f.md",
+            "date: 2026-01-06\ntags: [space]\ncategory: science\n",
+        ),
+        page(doc(
+            "content/bulletins/x.md",
+            "status: published\ntags: [cats, dogs]\ncategory: puns\n",
+        )),
+    ];
+    let (site, _) = Site::new(SiteConfig::default(), now(), false, pages, Default::default());
+    let id = |slug: &str| site.page_by_url(&format!("/jokes/{slug}/")).unwrap();
+    let names = |ids: &[PageId]| -> Vec<String> { ids.iter().map(|&i| site.pages[i].url.clone()).collect() };
+    // b shares two tags (4); c a tag and the category (3); d a tag (2); e the category (1).
+    assert_eq!(
+        names(&site.related[id("a")]),
+        ["/jokes/b/", "/jokes/c/", "/jokes/d/", "/jokes/e/"],
+        "ranked by shared tags, then category; the bulletin is not a related joke"
+    );
+    assert!(site.related[id("f")].is_empty(), "nothing in common, nothing related");
+    assert_eq!(site.category_newer[id("c")], Some(id("a")));
+    assert_eq!(site.category_older[id("c")], Some(id("e")));
+    assert_eq!(site.category_newer[id("a")], None, "the bulletin in puns is skipped");
+    assert_eq!(site.category_older[id("b")], None);
+    let mut random = site.random.clone();
+    random.sort_unstable();
+    let mut all = site.jokes.clone();
+    all.sort_unstable();
+    assert_eq!(random, all, "a small site's random list holds every joke");
+}
+
+#[test]
+fn the_random_list_is_capped_and_changes_by_day() {
+    let jokes: Vec<PageId> = (0..500).collect();
+    let today = related::random_list(&jokes, 20_000);
+    assert_eq!(today.len(), related::RANDOM_LIST);
+    assert_eq!(today, related::random_list(&jokes, 20_000), "the same all day");
+    assert_ne!(today, related::random_list(&jokes, 20_001), "another list tomorrow");
+    let mut unique = today.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), today.len(), "no joke twice");
+}

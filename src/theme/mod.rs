@@ -14,6 +14,7 @@ pub mod assets;
 pub mod deps;
 pub mod jsonld;
 pub mod scaffold;
+pub mod share;
 pub mod views;
 
 use crate::diagnostic::{Diagnostic, Error, Result};

@@ -44,6 +44,36 @@ pub struct HeadlineView<'a> {
     pub pinned: bool,
 }
 
+/// A running campaign as every page may show it: its landing page, hero
+/// image, slogan and dates (the home page shows these, not a bare link).
+#[derive(Debug, Clone, Serialize)]
+pub struct SpecialLinkView<'a> {
+    /// The special's title.
+    pub title: &'a str,
+    /// Its landing page.
+    pub url: &'a str,
+    /// Hero image path.
+    pub hero_image: Option<&'a str>,
+    /// Hero alt text.
+    pub hero_alt: Option<&'a str>,
+    /// Hero slogan.
+    pub hero_slogan: Option<&'a str>,
+    /// Hero image width in pixels, when known.
+    pub hero_width: Option<u32>,
+    /// Hero image height in pixels, when known.
+    pub hero_height: Option<u32>,
+    /// `srcset` with the resized variants of a raster hero image.
+    pub hero_srcset: Option<&'a str>,
+    /// Campaign start, `YYYY-MM-DD`.
+    pub starts: Option<String>,
+    /// Campaign end, `YYYY-MM-DD`.
+    pub ends: Option<String>,
+    /// Campaign start, for people.
+    pub starts_human: Option<String>,
+    /// Campaign end, for people.
+    pub ends_human: Option<String>,
+}
+
 /// Site-wide data, the same on every page, built once per build.
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteView<'a> {
@@ -59,8 +89,10 @@ pub struct SiteView<'a> {
     pub menu: &'a [crate::config::MenuItem],
     /// The headline ticker: pinned first, then newest.
     pub headlines: Vec<HeadlineView<'a>>,
-    /// Running campaigns (specials).
-    pub specials: Vec<LinkView<'a>>,
+    /// Running campaigns (specials), with hero, slogan and dates.
+    pub specials: Vec<SpecialLinkView<'a>>,
+    /// The random-joke page, when the site has jokes.
+    pub random: Option<&'static str>,
     /// A preview build: show the banner.
     pub preview: bool,
     /// Atom feed of jokes.
@@ -307,13 +339,7 @@ impl<'a> SiteView<'a> {
                 }
             })
             .collect();
-        let specials = site
-            .active_specials()
-            .map(|s| LinkView {
-                title: &site.pages[s.page].doc.meta.title,
-                url: &site.pages[s.page].url,
-            })
-            .collect();
+        let specials = site.active_specials().map(|s| special_link(site, s.page)).collect();
         SiteView {
             title: &c.title,
             description: &c.description,
@@ -322,6 +348,7 @@ impl<'a> SiteView<'a> {
             menu: &c.menu,
             headlines,
             specials,
+            random: (!site.random.is_empty()).then_some(RANDOM_URL),
             preview: site.preview,
             jokes_feed: JOKES.feed,
             bulletins_feed: BULLETINS.feed,
@@ -556,4 +583,106 @@ pub fn excerpt(text: &str, n: usize) -> String {
         _ => cut,
     };
     format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+}
+
+/// Where the random-joke page lives.
+pub const RANDOM_URL: &str = "/random/";
+
+fn special_link(site: &Site, id: PageId) -> SpecialLinkView<'_> {
+    let p = &site.pages[id];
+    let sp = p.doc.meta.special.as_ref();
+    let hero = site.heroes.get(&p.doc.path);
+    SpecialLinkView {
+        title: &p.doc.meta.title,
+        url: &p.url,
+        hero_image: sp.and_then(|s| s.hero.image.as_deref()),
+        hero_alt: sp.and_then(|s| s.hero.alt.as_deref()),
+        hero_slogan: sp.and_then(|s| s.hero.slogan.as_deref()),
+        hero_width: hero.map(|h| h.width),
+        hero_height: hero.map(|h| h.height),
+        hero_srcset: hero.and_then(|h| h.srcset.as_deref()),
+        starts: sp.and_then(|s| s.starts).map(|w| w.ymd()),
+        ends: sp.and_then(|s| s.ends).map(|w| w.ymd()),
+        starts_human: sp.and_then(|s| s.starts).map(|w| w.human()),
+        ends_human: sp.and_then(|s| s.ends).map(|w| w.human()),
+    }
+}
+
+/// Another joke as a joke page links to it: related jokes, the
+/// neighbours in the category, the random-joke page's list.
+#[derive(Debug, Clone, Serialize)]
+pub struct JokeLinkView<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Site path.
+    pub url: &'a str,
+    /// RFC 3339, for `<time datetime>`.
+    pub date_iso: &'a str,
+    /// For people: `14 Nov 2026`.
+    pub date_human: &'a str,
+    /// The tags it shares with the page that links to it (related jokes
+    /// only), so a reader sees why it is there.
+    pub shared_tags: Vec<&'a str>,
+}
+
+/// A joke, bulletin or page shown as its own page: the item, and where a
+/// reader goes next.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView<'a> {
+    /// Everything of the item (`page.title`, `page.content`...).
+    #[serde(flatten)]
+    pub item: ItemView<'a>,
+    /// Jokes: related jokes, best first (computed once per build).
+    pub related: Vec<JokeLinkView<'a>>,
+    /// Jokes: the next newer joke of the same category.
+    pub category_newer: Option<JokeLinkView<'a>>,
+    /// Jokes: the next older joke of the same category.
+    pub category_older: Option<JokeLinkView<'a>>,
+    /// Jokes and bulletins: what the share button offers.
+    pub share: Option<super::share::ShareView>,
+}
+
+/// A link to joke `id`; `shared_with` names the page whose tags it shares.
+pub fn joke_link(site: &Site, id: PageId, shared_with: Option<PageId>) -> JokeLinkView<'_> {
+    let p = &site.pages[id];
+    let shared_tags = match shared_with {
+        Some(o) => {
+            let mine = &site.pages[o].tag_slugs;
+            p.doc
+                .meta
+                .tags
+                .iter()
+                .zip(&p.tag_slugs)
+                .filter(|(_, slug)| mine.contains(slug))
+                .map(|(name, _)| name.as_str())
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    JokeLinkView {
+        title: &p.doc.meta.title,
+        url: &p.url,
+        date_iso: &p.display.date_iso,
+        date_human: &p.display.date_human,
+        shared_tags,
+    }
+}
+
+/// The view of page `id` shown on its own.
+pub fn page(site: &Site, id: PageId) -> PageView<'_> {
+    let kind = site.pages[id].doc.kind;
+    let link = |o: Option<PageId>| o.map(|o| joke_link(site, o, None));
+    PageView {
+        item: item(site, id, true),
+        related: site.related[id].iter().map(|&r| joke_link(site, r, Some(id))).collect(),
+        category_newer: link(site.category_newer[id]),
+        category_older: link(site.category_older[id]),
+        share: matches!(kind, crate::content::Kind::Joke | crate::content::Kind::Bulletin)
+            .then(|| super::share::share(site, id)),
+    }
+}
+
+/// The jokes the random-joke page picks from.
+pub fn random(site: &Site) -> Vec<JokeLinkView<'_>> {
+    site.random.iter().map(|&id| joke_link(site, id, None)).collect()
 }

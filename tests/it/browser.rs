@@ -1,6 +1,6 @@
-//! The demo site in a real browser: Lighthouse scores, the Nu HTML checker,
-//! screenshots at phone and desktop widths, and live reload driven by
-//! Playwright. The tools come from `.ci/run` (Debian's chromium and a JRE,
+//! The demo site in a real browser: Lighthouse scores (all four categories,
+//! as a phone and as a desktop), the Nu HTML checker, screenshots at phone
+//! and desktop widths, and live reload driven by Playwright. The tools come from `.ci/run` (Debian's chromium and a JRE,
 //! and .ci/package.json); without them these tests skip, unless CI is set.
 
 use std::net::TcpListener;
@@ -8,14 +8,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const NOW: &str = "2026-11-25T12:00:00Z";
+pub(crate) const NOW: &str = "2026-11-25T12:00:00Z";
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Whether the browser-side tools are installed; in CI their absence fails.
-fn tools_present(test: &str) -> bool {
+pub(crate) fn tools_present(test: &str) -> bool {
     let ci = repo().join(".ci");
     let needed = [
         PathBuf::from("/usr/bin/chromium"),
@@ -41,7 +41,7 @@ fn tools_present(test: &str) -> bool {
 }
 
 /// A copy of the demo site (the repository root) in a temporary folder.
-fn demo() -> tempfile::TempDir {
+pub(crate) fn demo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for item in ["content", "themes", "static", "site.yaml", "roles.yaml"] {
         copy(&repo().join(item), &dir.path().join(item));
@@ -64,7 +64,7 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-fn punchline(root: &Path, args: &[&str]) -> std::process::Output {
+pub(crate) fn punchline(root: &Path, args: &[&str]) -> std::process::Output {
     let out = Command::new(env!("CARGO_BIN_EXE_punchline"))
         .args(args)
         .current_dir(root)
@@ -79,7 +79,7 @@ fn punchline(root: &Path, args: &[&str]) -> std::process::Output {
 }
 
 /// Kills the child on drop.
-struct Running(Child);
+pub(crate) struct Running(Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
@@ -118,7 +118,7 @@ fn static_server(dir: &Path, port: u16) -> Running {
 
 /// The demo site built for `http://127.0.0.1:PORT` and served from a plain
 /// static server on that port: (site folder, server, base URL).
-fn built_and_served() -> (tempfile::TempDir, Running, String) {
+pub(crate) fn built_and_served() -> (tempfile::TempDir, Running, String) {
     let site = demo();
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
@@ -127,7 +127,7 @@ fn built_and_served() -> (tempfile::TempDir, Running, String) {
     (site, server, base)
 }
 
-fn node(script: &str, args: &[&str]) -> (bool, String) {
+pub(crate) fn node(script: &str, args: &[&str]) -> (bool, String) {
     let out = Command::new("node")
         .arg(repo().join(".ci/browser").join(script))
         .args(args)
@@ -141,14 +141,14 @@ fn node(script: &str, args: &[&str]) -> (bool, String) {
     (out.status.success(), text)
 }
 
-fn artifacts(name: &str) -> PathBuf {
+pub(crate) fn artifacts(name: &str) -> PathBuf {
     let dir = repo().join("test-artifacts").join(name);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
 #[test]
-fn lighthouse_gives_100_for_seo_accessibility_and_best_practices() {
+fn lighthouse_gives_100_in_all_four_categories_on_phones_and_desktops() {
     if !tools_present("lighthouse") {
         return;
     }
@@ -161,15 +161,22 @@ fn lighthouse_gives_100_for_seo_accessibility_and_best_practices() {
     ];
     let urls: Vec<String> = pages.iter().map(|p| format!("{base}{p}")).collect();
     let out = artifacts("lighthouse");
-    let mut args = vec!["--out", out.to_str().unwrap()];
-    args.extend(urls.iter().map(String::as_str));
-    let (ok, report) = node("lighthouse.mjs", &args);
-    assert!(ok, "Lighthouse scores below 100:\n{report}");
-    assert_eq!(
-        report.lines().filter(|l| l.contains("\"scores\"")).count(),
-        pages.len(),
-        "{report}"
-    );
+    for (form, flag) in [("phone", None), ("desktop", Some("--desktop"))] {
+        let mut args = vec!["--out", out.to_str().unwrap()];
+        args.extend(flag);
+        args.extend(urls.iter().map(String::as_str));
+        let (ok, report) = node("lighthouse.mjs", &args);
+        assert!(ok, "Lighthouse scores below 100 ({form}):\n{report}");
+        let scored = report
+            .lines()
+            .filter(|l| {
+                ["performance", "accessibility", "best-practices", "seo"]
+                    .iter()
+                    .all(|c| l.contains(&format!("\"{c}\":100")))
+            })
+            .count();
+        assert_eq!(scored, pages.len(), "{form}: {report}");
+    }
 }
 
 #[test]

@@ -540,8 +540,8 @@ fn json_summary_for_machines() {
     let run = s.build(&["--format", "json"]).ok();
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(v["ok"], true);
-    // home, 404, the joke, two section listings, two taxonomy indexes
-    assert_eq!(v["pages_rendered"], 7);
+    // home, 404, the joke, two section listings, two taxonomy indexes, the random-joke page
+    assert_eq!(v["pages_rendered"], 8);
     s.write("content/jokes/bad.md", "---\ntitle: x\n---\n");
     let run = s.build(&["--format", "json"]);
     assert_eq!(run.code, 1);

@@ -1,0 +1,114 @@
+//! What a page's share button offers: its address and title ready for the
+//! networks' share links, and a QR code of the address for WeChat (which
+//! has no share link: readers scan the code with the phone).
+//!
+//! Input: `&Site` and a page id. Output: a [`ShareView`]. Invariants: the
+//! QR code is drawn here, at build time, as one SVG path, so the page
+//! loads no third-party script or image; every visible word (network
+//! names, labels) stays in the templates.
+
+use crate::site::{PageId, Site};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use qrcode::{Color, EcLevel, QrCode};
+use serde::Serialize;
+
+/// What may stay as is in a query value: RFC 3986's unreserved characters.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Modules of white border around the code, as scanners expect.
+const QUIET_ZONE: usize = 2;
+
+/// The share button's data for one page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShareView {
+    /// The page's absolute address.
+    pub url: String,
+    /// The address, percent-encoded for a query string.
+    pub url_enc: String,
+    /// The title, percent-encoded for a query string.
+    pub title_enc: String,
+    /// Width and height of the QR code's `viewBox`, border included.
+    pub qr_size: usize,
+    /// The dark modules as an SVG path, drawn with a 1-unit stroke.
+    pub qr_path: String,
+}
+
+/// The share data of page `id`.
+pub fn share(site: &Site, id: PageId) -> ShareView {
+    let p = &site.pages[id];
+    let url = site.config.permalink(&p.url);
+    let (qr_size, qr_path) = qr_path(&url);
+    ShareView {
+        url_enc: utf8_percent_encode(&url, QUERY_VALUE).to_string(),
+        title_enc: utf8_percent_encode(&p.doc.meta.title, QUERY_VALUE).to_string(),
+        url,
+        qr_size,
+        qr_path,
+    }
+}
+
+/// A QR code of `text` as (viewBox size, path). Each run of dark modules
+/// in a row is one horizontal stroke, which keeps the path near 2 KB for a
+/// typical joke address. An address too long for any QR code gives an
+/// empty path (the template then leaves the code out).
+pub fn qr_path(text: &str) -> (usize, String) {
+    let Ok(code) = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::L) else {
+        return (0, String::new());
+    };
+    let n = code.width();
+    let colors = code.to_colors();
+    let mut d = String::with_capacity(n * n / 2);
+    for y in 0..n {
+        let row = &colors[y * n..(y + 1) * n];
+        let mut x = 0;
+        // Where the pen is in this row, once it has drawn something.
+        let mut pen: Option<usize> = None;
+        while x < n {
+            if row[x] != Color::Dark {
+                x += 1;
+                continue;
+            }
+            let start = x;
+            while x < n && row[x] == Color::Dark {
+                x += 1;
+            }
+            match pen {
+                None => d.push_str(&format!("M{} {}.5", start + QUIET_ZONE, y + QUIET_ZONE)),
+                Some(at) => d.push_str(&format!("m{} 0", start - at)),
+            }
+            d.push_str(&format!("h{}", x - start));
+            pen = Some(x);
+        }
+    }
+    (n + 2 * QUIET_ZONE, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_qr_path_draws_every_dark_module_once() {
+        let text = "https://punchline.example.com/jokes/the-day-the-coffee-machine-broke/";
+        let (size, d) = qr_path(text);
+        let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::L).unwrap();
+        assert_eq!(size, code.width() + 2 * QUIET_ZONE);
+        let dark = code.to_colors().iter().filter(|c| **c == Color::Dark).count();
+        // Every run is "h<len>": their lengths add up to the dark modules.
+        let drawn: usize = d
+            .split('h')
+            .skip(1)
+            .map(|s| s.split(['m', 'M']).next().unwrap().parse::<usize>().unwrap())
+            .sum();
+        assert_eq!(drawn, dark);
+        assert!(d.len() < 3000, "{} bytes", d.len());
+    }
+
+    #[test]
+    fn share_values_are_encoded_for_a_query_string() {
+        assert_eq!(
+            utf8_percent_encode("老板 & co?", QUERY_VALUE).to_string(),
+            "%E8%80%81%E6%9D%BF%20%26%20co%3F"
+        );
+    }
+}
