@@ -24,6 +24,7 @@ use crate::output::{self, DirSink, Manifest, OutputCache, Previous, Progress, St
 use crate::site::{Page, Routes, Site};
 use crate::theme::Theme;
 use crate::workflow::roles::Roles;
+pub use sources::Counts;
 use sources::Sources;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -108,6 +109,11 @@ pub struct BuildReport {
     pub files_deleted: usize,
     /// Whether the build used the previous build's cache.
     pub incremental: bool,
+    /// Content files parsed (the others were unchanged since the last
+    /// build and came from its cache).
+    pub sources_parsed: usize,
+    /// Markdown bodies rendered.
+    pub bodies_rendered: usize,
     /// Every file of the output, with hashes.
     pub manifest: Manifest,
     /// Warnings (a successful build has no errors).
@@ -280,7 +286,13 @@ impl Engine {
         let pages = self.sources.render(&root, stale, &inputs);
         t.lap("routes and markdown");
         let hero_diags = self.update_heroes(&pages, changes.site_static || changes.config);
-        let (site, site_diags) = Site::new(self.config.clone(), now, self.opts.preview, pages, self.heroes.1.clone());
+        let (site, site_diags) = Site::new(
+            self.config.clone(),
+            now,
+            self.opts.preview,
+            pages,
+            self.heroes.1.clone(),
+        );
         t.lap("site model");
         let mut diags: Vec<Diagnostic> = self.config_diags.iter().chain(&self.theme_diags).cloned().collect();
         diags.extend(self.sources.diags().cloned());
@@ -293,14 +305,28 @@ impl Engine {
     /// Renders the model into `sink`, with what the previous run produced:
     /// only jobs whose key changed are rendered, only bytes that changed
     /// are written (see [`output::write_site`]).
-    pub fn write(&self, site: &Site, sink: &dyn output::Sink, progress: &dyn Progress, prev: Previous) -> Result<output::Written> {
-        let theme = self.theme.as_ref().ok_or_else(|| Error::Diagnostics(self.theme_diags.clone()))?;
+    pub fn write(
+        &self,
+        site: &Site,
+        sink: &dyn output::Sink,
+        progress: &dyn Progress,
+        prev: Previous,
+    ) -> Result<output::Written> {
+        let theme = self
+            .theme
+            .as_ref()
+            .ok_or_else(|| Error::Diagnostics(self.theme_diags.clone()))?;
         output::write_site(site, theme, &self.opts.root, sink, progress, prev)
     }
 
     /// Sets the clock of the next runs (the dev server's "now" moves on).
     pub fn set_clock(&mut self, clock: Clock) {
         self.opts.clock = clock;
+    }
+
+    /// What the last run redid: files parsed, bodies rendered.
+    pub fn last_run(&self) -> Counts {
+        self.sources.last_run
     }
 
     /// The theme, when it loaded.
@@ -468,6 +494,7 @@ pub fn build_then(opts: &BuildOptions, progress: &dyn Progress, after: &mut Afte
         engine.keep_sources_in(disk.sources_file())?;
     }
     let (site, mut diags) = engine.load(&Changes::everything())?;
+    let counts = engine.last_run();
     sort(&mut diags);
     let theme = match engine.theme() {
         Some(t) if !has_errors(&diags) => t,
@@ -525,6 +552,8 @@ pub fn build_then(opts: &BuildOptions, progress: &dyn Progress, after: &mut Afte
         files_written: written.written.len() + 1,
         files_deleted: removed.len(),
         incremental: prev.is_some(),
+        sources_parsed: counts.parsed,
+        bodies_rendered: counts.rendered,
         manifest: written.manifest,
         warnings: diags,
         duration: started.elapsed(),

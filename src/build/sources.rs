@@ -81,9 +81,7 @@ impl Stamp {
     /// Whether `meta` shows the same file, without reading it.
     fn unchanged(&self, meta: &std::fs::Metadata) -> bool {
         let now = Stamp::of(meta, self.hash);
-        *self != Stamp::default()
-            && !self.racy
-            && (now.size, now.secs, now.nanos) == (self.size, self.secs, self.nanos)
+        *self != Stamp::default() && !self.racy && (now.size, now.secs, now.nanos) == (self.size, self.secs, self.nanos)
     }
 }
 
@@ -121,7 +119,7 @@ enum Read {
     /// Same bytes, new size or time.
     Restamped(Stamp),
     /// New bytes, parsed (the document, if it parsed, with its front matter).
-    Parsed(Stamp, Option<(Document, Box<str>)>, Vec<Diagnostic>),
+    Parsed(Stamp, Option<Box<(Document, Box<str>)>>, Vec<Diagnostic>),
     /// The file is gone.
     Gone,
 }
@@ -139,6 +137,17 @@ pub struct Sources {
     basis: u64,
     /// Whether anything changed since the state was restored or saved.
     dirty: bool,
+    /// Files parsed and bodies rendered by the last run.
+    pub last_run: Counts,
+}
+
+/// What one run redid.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Content files parsed (new bytes, or read again to render).
+    pub parsed: usize,
+    /// Bodies rendered.
+    pub rendered: usize,
 }
 
 /// The basis of a state: roles.yaml as parsed, and what is kept of bodies.
@@ -188,15 +197,17 @@ impl Sources {
                 let old = found(rel).map(|i| &entries[i].stamp);
                 if let Some((_, text)) = given.filter(|(p, _)| *p == rel.as_path()) {
                     let (doc, d) = parse(rel, text, roles);
-                    return Read::Parsed(Stamp::default(), doc, d);
+                    return Read::Parsed(Stamp::default(), doc.map(Box::new), d);
                 }
                 read(root, rel, old, trust, roles)
             })
             .collect();
         let mut gone = Vec::new();
         let mut fresh = Vec::new();
+        self.last_run = Counts::default();
         for (rel, r) in paths.iter().zip(reads) {
             let at = self.entries.binary_search_by(|e| e.doc.path.cmp(rel));
+            self.last_run.parsed += usize::from(matches!(r, Read::Parsed(..)));
             match r {
                 Read::Same => continue,
                 Read::Restamped(stamp) => {
@@ -204,7 +215,8 @@ impl Sources {
                         self.entries[i].stamp = stamp;
                     }
                 }
-                Read::Parsed(stamp, Some((doc, front)), d) => {
+                Read::Parsed(stamp, Some(parsed), d) => {
+                    let (doc, front) = *parsed;
                     self.broken.remove(rel);
                     let entry = Entry {
                         doc,
@@ -254,7 +266,10 @@ impl Sources {
         let mut moved: HashSet<String> = gone.into_iter().collect();
         for (i, e) in self.entries.iter().enumerate() {
             let now = (routes.urls[i].as_str(), routes.visibility[i].shown());
-            if e.route.as_ref().is_none_or(|(url, shown)| (url.as_str(), *shown) != now) {
+            if e.route
+                .as_ref()
+                .is_none_or(|(url, shown)| (url.as_str(), *shown) != now)
+            {
                 moved.insert(e.doc.rel.clone());
             }
         }
@@ -321,6 +336,7 @@ impl Sources {
                 }
             })
             .collect();
+        self.last_run.parsed += again.len();
         for (i, doc, d) in again {
             let e = &mut self.entries[i];
             e.parse_diags = d;
@@ -338,6 +354,7 @@ impl Sources {
             })
             .collect();
         self.dirty |= !done.is_empty();
+        self.last_run.rendered = done.len();
         for (i, rendered, key, d) in done {
             let e = &mut self.entries[i];
             e.render_diags = d;
@@ -370,10 +387,11 @@ impl Sources {
 
     /// Every problem found in the files and their bodies.
     pub fn diags(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.broken
-            .values()
-            .flatten()
-            .chain(self.entries.iter().flat_map(|e| e.parse_diags.iter().chain(&e.render_diags)))
+        self.broken.values().flatten().chain(
+            self.entries
+                .iter()
+                .flat_map(|e| e.parse_diags.iter().chain(&e.render_diags)),
+        )
     }
 
     /// Restores the state saved in `file` by [`Sources::save`] for `basis`;
@@ -467,7 +485,7 @@ fn read(root: &Path, rel: &Path, old: Option<&Stamp>, trust: bool, roles: &Roles
         return Read::Restamped(stamp);
     }
     let (doc, d) = parse(rel, &text, roles);
-    Read::Parsed(stamp, doc, d)
+    Read::Parsed(stamp, doc.map(Box::new), d)
 }
 
 /// Parses one file's text, keeping its front matter as written.

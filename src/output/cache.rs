@@ -157,10 +157,7 @@ impl DiskCache {
     /// written again and one added by hand is deleted.
     pub fn load(&self, output: &Path, chain: &[String]) -> Option<Prev> {
         let stored: Stored = serde_json::from_slice(&std::fs::read(&self.file).ok()?).ok()?;
-        if stored.format != FORMAT
-            || stored.version != env!("CARGO_PKG_VERSION")
-            || stored.stamp != self.stamp(chain)
-        {
+        if stored.format != FORMAT || stored.version != env!("CARGO_PKG_VERSION") || stored.stamp != self.stamp(chain) {
             return None;
         }
         let bytes = std::fs::read(output.join(MANIFEST_FILE)).ok()?;
@@ -174,9 +171,7 @@ impl DiskCache {
             .filter(|p| !manifest.files.contains_key(*p) && p.as_str() != MANIFEST_FILE)
             .cloned()
             .collect();
-        manifest
-            .files
-            .retain(|path, rec| on_disk.get(path) == Some(&rec.size));
+        manifest.files.retain(|path, rec| on_disk.get(path) == Some(&rec.size));
         Some(Prev {
             cache: stored.cache,
             manifest,

@@ -35,6 +35,8 @@ pub struct Rebuilt {
     pub rendered: usize,
     /// Whether only stylesheets changed (the browser can swap them in).
     pub css_only: bool,
+    /// Content files parsed and Markdown bodies rendered.
+    pub redone: build::Counts,
     /// Warnings.
     pub warnings: Vec<Diagnostic>,
 }
@@ -86,9 +88,9 @@ impl Engine {
     /// previous files.
     pub fn rebuild(&mut self, changes: &Changes) -> Result<Rebuilt> {
         let t = crate::clock::StageTimer::start();
-        self.engine
-            .set_clock(self.now.map_or_else(Clock::system, Clock::fixed));
+        self.engine.set_clock(self.now.map_or_else(Clock::system, Clock::fixed));
         let (site, mut diags) = self.engine.load(changes)?;
+        let redone = self.engine.last_run();
         sort(&mut diags);
         if has_errors(&diags) {
             return Err(Error::Diagnostics(diags));
@@ -104,6 +106,7 @@ impl Engine {
             changed,
             rendered,
             css_only,
+            redone,
             warnings: diags,
         })
     }

@@ -98,9 +98,13 @@ fn builds_killed_at_any_moment_leave_only_the_output() {
     }
     s.build(&[]).ok();
     let mut expected = inputs.clone();
-    expected.push("public".into());
+    expected.extend(["public".into(), ".punchline".into()]);
     expected.sort();
-    assert_eq!(root_names(&s), expected, "only public/ beside the site's own files");
+    assert_eq!(
+        root_names(&s),
+        expected,
+        "only public/ and the build cache beside the site's own files"
+    );
     assert_same_tree(&tree(&s.root().join("public")), &want, "the build after the kills");
 }
 
@@ -113,7 +117,7 @@ fn concurrent_builds_take_turns_and_leave_one_output() {
         assert!(c.wait().unwrap().success(), "every build succeeds");
     }
     let mut expected = inputs;
-    expected.push("public".into());
+    expected.extend(["public".into(), ".punchline".into()]);
     expected.sort();
     assert_eq!(root_names(&s), expected);
     assert!(s.has("jokes/j119/index.html"));
