@@ -1,16 +1,29 @@
 //! The build: the one place that knows the order of the stages.
 //!
-//! config + roles -> content -> routes -> markdown (parallel) -> site ->
-//! theme -> output (parallel) -> atomic swap. Every stage's problems are
-//! collected; the build fails once, reporting all of them, before anything
-//! is written. Warnings are returned with the result.
+//! | stage | redone when | code |
+//! |---|---|---|
+//! | site.yaml, roles.yaml, git dates | settings may have changed | `Engine::load_settings` |
+//! | theme, beside the content files | a theme file or the settings changed | `load_theme`, `Sources::refresh` |
+//! | routes (visibility, URLs) | always (cheap, and "now" moves) | [`Routes::new`] |
+//! | Markdown bodies (parallel) | a file, its URL or a link target changed | `Sources::stale`, `Sources::render` |
+//! | pages, hero images, site model | always; unchanged pages are shared | [`Site::new`] |
+//! | output (parallel) | only jobs whose key changed | [`Engine::write`] -> `output::write_site` |
+//! | staging folder -> public/ | a build that succeeded | [`build_then`] |
 //!
-//! A build with the cache of the previous one (`.punchline/cache/`, see
-//! `output::cache`) is incremental: only jobs whose inputs changed are
-//! rendered, only files whose bytes changed are staged, and after success
-//! they are moved into the output folder and files no longer produced are
-//! deleted. Without a usable cache the staged folder holds everything and
-//! is swapped in whole. Either way the result is the same bytes.
+//! Every stage's problems are collected; the build fails once, reporting
+//! all of them, before anything is written. Warnings are returned with the
+//! result.
+//!
+//! [`Engine`] keeps what it loaded between runs. A build is one run: with
+//! an empty state and no output cache it renders everything and swaps the
+//! staged folder in whole; with the cache of the previous build
+//! (`.punchline/cache/`: parsed front matter and rendered bodies, see
+//! `sources`, and job keys, see `output::cache`) it reads again only files
+//! whose size or time changed, renders only bodies and jobs whose inputs
+//! changed, stages only files whose bytes changed, and moves them in after
+//! success, deleting files no longer produced. The dev server keeps one
+//! engine warm and writes into memory. Either way the result is the bytes
+//! of a build from scratch.
 
 mod sources;
 

@@ -13,8 +13,10 @@
 //! unchanged the page cannot have changed, and it is not rendered.
 //!
 //! Invariants: a cache that does not match (another punchline version,
-//! another theme, an output folder changed since, a file that does not
-//! parse) is ignored and the build is a full one; the cache file is removed
+//! another theme, a manifest in the output folder other than the one it
+//! was saved with, a file that does not parse) is ignored and the build is
+//! a full one; output files deleted, resized or added by hand since are
+//! found by listing the output folder and repaired; the cache file is removed
 //! before an incremental build touches the output folder and written again
 //! only once the output is complete, so a build killed in between leaves no
 //! cache and the next build is a full one, which repairs the output.
