@@ -23,7 +23,7 @@ use crate::content::slugify;
 use crate::diagnostic::{Capped, Diagnostic};
 use crate::url_policy::{self, UrlKind};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -87,7 +87,7 @@ pub enum Target {
 }
 
 /// A heading, for the table of contents and audits.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Heading {
     /// 1 to 6.
     pub level: u8,
@@ -98,7 +98,7 @@ pub struct Heading {
 }
 
 /// A link found in the body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Link {
     /// The URL as it appears in the output (`@/` links resolved).
     pub url: String,
@@ -109,7 +109,7 @@ pub struct Link {
 }
 
 /// An image found in the body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Image {
     /// Source URL.
     pub src: String,

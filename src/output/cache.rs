@@ -13,8 +13,10 @@
 //! unchanged the page cannot have changed, and it is not rendered.
 //!
 //! Invariants: a cache that does not match (another punchline version,
-//! another theme, an output folder changed since, a file that does not
-//! parse) is ignored and the build is a full one; the cache file is removed
+//! another theme, a manifest in the output folder other than the one it
+//! was saved with, a file that does not parse) is ignored and the build is
+//! a full one; output files deleted, resized or added by hand since are
+//! found by listing the output folder and repaired; the cache file is removed
 //! before an incremental build touches the output folder and written again
 //! only once the output is complete, so a build killed in between leaves no
 //! cache and the next build is a full one, which repairs the output.
@@ -103,41 +105,80 @@ struct Stored {
     cache: OutputCache,
 }
 
+/// What the last build left, as the next build may use it.
+pub struct Prev {
+    /// Its job keys.
+    pub cache: OutputCache,
+    /// Its manifest, without the files that are no longer in the output
+    /// folder as it wrote them (deleted or resized by hand): those are
+    /// written again.
+    pub manifest: Manifest,
+    /// Files in the output folder that no build wrote: a fresh build would
+    /// not have them, so they are deleted.
+    pub strays: Vec<String>,
+}
+
 /// A stored build cache for one output folder.
 pub struct DiskCache {
     file: PathBuf,
-    stamp: u64,
+    sources: PathBuf,
+    preview: bool,
 }
 
 impl DiskCache {
-    /// The cache of the build of the site at `root` into `output`, for the
-    /// theme `chain` (a different theme or mode never shares a cache).
-    pub fn new(root: &Path, output: &Path, chain: &[String], preview: bool) -> DiskCache {
+    /// The cache of the build of the site at `root` into `output` (a
+    /// different mode or theme never shares one; see [`DiskCache::load`]).
+    pub fn new(root: &Path, output: &Path, preview: bool) -> DiskCache {
         let out = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
         let mut h = Xxh3::new();
         out.hash(&mut h);
-        let name = format!("build-{:016x}.json", h.finish());
-        let mut s = Xxh3::new();
-        (chain, preview).hash(&mut s);
+        let id = h.finish();
         DiskCache {
-            file: root.join(CACHE_DIR).join(name),
-            stamp: s.finish(),
+            file: root.join(CACHE_DIR).join(format!("build-{id:016x}.json")),
+            sources: root.join(CACHE_DIR).join(format!("sources-{id:016x}.jsonl")),
+            preview,
         }
     }
 
+    /// Where the build keeps its parsed and rendered sources (see
+    /// `build::sources`): beside the job keys, safe to delete as well.
+    pub fn sources_file(&self) -> PathBuf {
+        self.sources.clone()
+    }
+
+    fn stamp(&self, chain: &[String]) -> u64 {
+        let mut s = Xxh3::new();
+        (chain, self.preview).hash(&mut s);
+        s.finish()
+    }
+
     /// The last build's cache and manifest, when both are there and belong
-    /// together; `None` means: build everything.
-    pub fn load(&self, output: &Path) -> Option<(OutputCache, Manifest)> {
+    /// together and to the theme `chain`; `None` means: build everything.
+    /// The output folder is compared with the manifest (names and sizes,
+    /// no file is read), so a file deleted or changed in size by hand is
+    /// written again and one added by hand is deleted.
+    pub fn load(&self, output: &Path, chain: &[String]) -> Option<Prev> {
         let stored: Stored = serde_json::from_slice(&std::fs::read(&self.file).ok()?).ok()?;
-        if stored.format != FORMAT || stored.version != env!("CARGO_PKG_VERSION") || stored.stamp != self.stamp {
+        if stored.format != FORMAT || stored.version != env!("CARGO_PKG_VERSION") || stored.stamp != self.stamp(chain) {
             return None;
         }
         let bytes = std::fs::read(output.join(MANIFEST_FILE)).ok()?;
         if super::record(&bytes).hash != stored.manifest {
             return None;
         }
-        let manifest: Manifest = serde_json::from_slice(&bytes).ok()?;
-        Some((stored.cache, manifest))
+        let mut manifest: Manifest = serde_json::from_slice(&bytes).ok()?;
+        let on_disk = output_files(output)?;
+        let strays = on_disk
+            .keys()
+            .filter(|p| !manifest.files.contains_key(*p) && p.as_str() != MANIFEST_FILE)
+            .cloned()
+            .collect();
+        manifest.files.retain(|path, rec| on_disk.get(path) == Some(&rec.size));
+        Some(Prev {
+            cache: stored.cache,
+            manifest,
+            strays,
+        })
     }
 
     /// Removes the cache (before the output folder is changed in place).
@@ -148,13 +189,14 @@ impl DiskCache {
         }
     }
 
-    /// Stores `cache` for the output whose manifest is `manifest_json`.
-    /// A cache that cannot be written only costs the next build time.
-    pub fn save(&self, cache: OutputCache, manifest_json: &[u8]) {
+    /// Stores `cache` for the output whose manifest is `manifest_json`,
+    /// built with the theme `chain`. A cache that cannot be written only
+    /// costs the next build time.
+    pub fn save(&self, cache: OutputCache, manifest_json: &[u8], chain: &[String]) {
         let stored = Stored {
             format: FORMAT,
             version: env!("CARGO_PKG_VERSION").into(),
-            stamp: self.stamp,
+            stamp: self.stamp(chain),
             manifest: super::record(manifest_json).hash,
             cache,
         };
@@ -168,4 +210,26 @@ impl DiskCache {
         };
         let _ = write();
     }
+}
+
+/// Every file under `output` (`/`-separated paths) with its size; `None`
+/// when the folder cannot be read whole (then the build is a full one).
+fn output_files(output: &Path) -> Option<HashMap<String, u64, rustc_hash::FxBuildHasher>> {
+    let mut files = HashMap::default();
+    for entry in walkdir::WalkDir::new(output).min_depth(1) {
+        let entry = entry.ok()?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(output).ok()?;
+        let rel = rel.to_str()?.replace('\\', "/");
+        // A link or other special file is never what a build wrote.
+        let size = if entry.file_type().is_file() {
+            entry.metadata().ok()?.len()
+        } else {
+            u64::MAX
+        };
+        files.insert(rel, size);
+    }
+    Some(files)
 }

@@ -21,7 +21,7 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// Ten jokes with tags and categories, a bulletin, a child theme with its
 /// own joke template and stylesheet, and a static file.
-fn site() -> Site {
+pub(crate) fn site() -> Site {
     let s = crate::serve::site();
     s.write(
         "site.yaml",
@@ -68,9 +68,9 @@ fn same_as_fresh(s: &Site, now: &str, what: &str) -> serde_json::Value {
 }
 
 /// Each edit kind the issue names, as (what, change to the site).
-type Edit = (&'static str, fn(&Site));
+pub(crate) type Edit = (&'static str, fn(&Site));
 
-fn edits() -> Vec<Edit> {
+pub(crate) fn edits() -> Vec<Edit> {
     vec![
         ("body", |s| {
             edit(s, "content/jokes/j4.md", "The joke j4.", "A new punchline.")
@@ -133,10 +133,91 @@ fn a_cached_build_equals_a_fresh_build_after_every_kind_of_edit() {
     let unchanged = same_as_fresh(&s, NOW, "no edit");
     assert_eq!(unchanged["pages_rendered"], 0, "{unchanged}");
     assert_eq!(unchanged["files_written"], 1, "only the manifest: {unchanged}");
+    assert_eq!(unchanged["sources_parsed"], 0, "nothing read again: {unchanged}");
+    assert_eq!(unchanged["bodies_rendered"], 0, "{unchanged}");
     for (what, change) in edits() {
         change(&s);
-        same_as_fresh(&s, NOW, what);
+        let summary = same_as_fresh(&s, NOW, what);
+        // Content files parsed and bodies rendered: only the edited file's,
+        // except for roles.yaml, which every file is checked against.
+        let (parsed, rendered) = match what {
+            "body" | "title" | "tags" | "date" | "rename" | "new item" => (1, 1),
+            "status" => (1, 0),
+            "roles.yaml" => (11, 10),
+            _ => (0, 0),
+        };
+        assert_eq!(
+            (summary["sources_parsed"].as_u64(), summary["bodies_rendered"].as_u64()),
+            (Some(parsed), Some(rendered)),
+            "{what}: {summary}"
+        );
     }
+}
+
+#[test]
+fn a_body_linking_to_a_page_that_moves_or_goes_is_rendered_again() {
+    let s = site();
+    s.item(
+        "bulletins/links.md",
+        "status: published\n",
+        "See [j2](@/jokes/j2.md) and [j3](@/jokes/j3.md).\n",
+    );
+    build(&s, NOW, &[]);
+    assert!(s.out("bulletins/links/index.html").contains("href=\"/jokes/j2/\""));
+    edit(
+        &s,
+        "content/jokes/j2.md",
+        "status: published",
+        "status: published\nslug: two",
+    );
+    let summary = same_as_fresh(&s, NOW, "link target's slug");
+    assert!(s.out("bulletins/links/index.html").contains("href=\"/jokes/two/\""));
+    assert_eq!(
+        summary["bodies_rendered"], 2,
+        "j2 and the page linking to it: {summary}"
+    );
+    // A link target that disappears breaks the build, as from scratch.
+    std::fs::remove_file(s.root().join("content/jokes/j3.md")).unwrap();
+    let run = s.build(&[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/bulletins/links.md:") && run.stderr.contains("error[LNK001]"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_file_saved_again_unchanged_is_not_parsed_again() {
+    let s = site();
+    build(&s, NOW, &[]);
+    build(&s, NOW, &[]);
+    // Same bytes, new modification time (an editor's save, a git checkout).
+    let text = std::fs::read(s.root().join("content/jokes/j4.md")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(s.root().join("content/jokes/j4.md"), text).unwrap();
+    let summary = same_as_fresh(&s, NOW, "saved again");
+    assert_eq!(summary["sources_parsed"], 0, "{summary}");
+    assert_eq!(summary["files_written"], 1, "{summary}");
+}
+
+#[test]
+fn output_files_deleted_or_added_by_hand_are_repaired_by_a_cached_build() {
+    let s = site();
+    build(&s, NOW, &[]);
+    let public = s.root().join("public");
+    std::fs::remove_file(public.join("jokes/j3/index.html")).unwrap();
+    std::fs::remove_file(public.join("robots.txt")).unwrap();
+    std::fs::write(public.join("tags/a/index.html"), "truncated").unwrap();
+    std::fs::write(public.join("stray.html"), "not from a build").unwrap();
+    let summary = same_as_fresh(&s, NOW, "output changed by hand");
+    assert!(s.has("jokes/j3/index.html") && s.has("robots.txt"), "{summary}");
+    assert!(!s.has("stray.html"), "{summary}");
+    assert_eq!(
+        summary["files_written"], 4,
+        "the three files and the manifest: {summary}"
+    );
+    assert_eq!(summary["files_deleted"], 1, "{summary}");
 }
 
 #[test]

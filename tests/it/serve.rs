@@ -330,3 +330,105 @@ fn serves_only_the_site() {
         "pages carry the live-reload script"
     );
 }
+
+/// The dev server's engine, driven in this process (so coverage tools see
+/// it), with the changes its watcher would report.
+mod in_process {
+    use crate::incremental::{edits, site};
+    use crate::support::{Site, NOW};
+    use punchline::serve::engine::{Changes, Engine, Files};
+    use punchline::serve::watch::classify;
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+
+    /// The site's source files (not the output or caches) with their bytes.
+    fn sources(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+        crate::support::walk(root)
+            .into_iter()
+            .map(|p| p.strip_prefix(root).unwrap().to_path_buf())
+            .filter(|p| !p.starts_with("public") && !p.starts_with(".punchline"))
+            .map(|p| (p.clone(), std::fs::read(root.join(&p)).unwrap()))
+            .collect()
+    }
+
+    /// What the watcher would report for the files that differ.
+    fn changes(before: &BTreeMap<PathBuf, Vec<u8>>, after: &BTreeMap<PathBuf, Vec<u8>>) -> Changes {
+        let mut c = Changes::default();
+        for p in before.keys().chain(after.keys()) {
+            if before.get(p) != after.get(p) {
+                classify(p, &mut c);
+            }
+        }
+        c
+    }
+
+    fn engine(s: &Site) -> Engine {
+        let now = NOW.parse().unwrap();
+        Engine::new(s.root(), false, Some(now), Some("https://jokes.test".into()))
+    }
+
+    fn sorted(files: &Files) -> BTreeMap<&String, &Vec<u8>> {
+        files.iter().map(|(k, v)| (k, &**v)).collect()
+    }
+
+    #[test]
+    fn the_engine_equals_a_fresh_engine_after_every_kind_of_edit() {
+        let s = site();
+        let mut warm = engine(&s);
+        warm.rebuild(&Changes::everything()).unwrap();
+        for (what, change) in edits() {
+            let before = sources(s.root());
+            change(&s);
+            let c = changes(&before, &sources(s.root()));
+            assert!(!c.is_empty(), "{what}: the watcher would see it");
+            let r = warm.rebuild(&c).unwrap_or_else(|e| panic!("{what}: {e}"));
+            if what == "body" {
+                assert_eq!((r.redone.parsed, r.redone.rendered), (1, 1), "{what}: {r:?}");
+                assert!(r.changed.contains(&"jokes/j4/index.html".to_string()), "{r:?}");
+                assert!(!r.changed.contains(&"jokes/j1/index.html".to_string()), "{r:?}");
+            }
+            let mut fresh = engine(&s);
+            fresh.rebuild(&Changes::everything()).unwrap();
+            assert_eq!(
+                sorted(&warm.files()),
+                sorted(&fresh.files()),
+                "{what}: the warm engine differs from a fresh one"
+            );
+        }
+    }
+
+    #[test]
+    fn a_failed_rebuild_keeps_the_last_good_files_and_recovers() {
+        let s = site();
+        let mut e = engine(&s);
+        e.rebuild(&Changes::everything()).unwrap();
+        let good = e.files();
+        let path = "content/jokes/j2.md";
+        crate::serve::edit(&s, path, "status: published", "status: published\nreviwer: bob");
+        let mut c = Changes::default();
+        classify(Path::new(path), &mut c);
+        let err = e.rebuild(&c).unwrap_err().to_string();
+        assert!(err.contains("FM003"), "{err}");
+        assert!(std::sync::Arc::ptr_eq(&good, &e.files()), "the last good files stay");
+        crate::serve::edit(&s, path, "\nreviwer: bob", "");
+        crate::serve::edit(&s, path, "The joke j2.", "The joke j2, fixed.");
+        let r = e.rebuild(&c).unwrap();
+        assert!(r.changed.contains(&"jokes/j2/index.html".to_string()), "{r:?}");
+        assert_eq!((r.redone.parsed, r.redone.rendered), (1, 1), "{r:?}");
+        // A file that vanishes and a folder that appears, as a watcher sees them.
+        std::fs::remove_file(s.root().join("content/jokes/j5.md")).unwrap();
+        s.write(
+            "content/jokes/more/extra.md",
+            &std::fs::read_to_string(s.root().join("content/jokes/j6.md"))
+                .unwrap()
+                .replace("title: Title of jokes/j6.md", "title: Extra\nslug: extra"),
+        );
+        let mut c = Changes::default();
+        classify(Path::new("content/jokes/j5.md"), &mut c);
+        classify(Path::new("content/jokes/more"), &mut c);
+        let r = e.rebuild(&c).unwrap();
+        assert!(r.changed.contains(&"jokes/extra/index.html".to_string()), "{r:?}");
+        assert!(r.changed.contains(&"jokes/j5/index.html".to_string()), "removed: {r:?}");
+        assert!(!e.files().contains_key("jokes/j5/index.html"));
+    }
+}

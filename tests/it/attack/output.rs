@@ -110,8 +110,10 @@ fn builds_killed_at_any_moment_leave_only_the_output() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(
-        cache.len() == 1 && cache[0].starts_with("build-") && cache[0].ends_with(".json"),
-        "one cache file, no leftovers: {cache:?}"
+        cache.len() == 2
+            && cache.iter().any(|c| c.starts_with("build-") && c.ends_with(".json"))
+            && cache.iter().any(|c| c.starts_with("sources-") && c.ends_with(".jsonl")),
+        "the two cache files, no leftovers: {cache:?}"
     );
     assert_same_tree(&tree(&s.root().join("public")), &want, "the build after the kills");
 }
