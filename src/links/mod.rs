@@ -127,9 +127,21 @@ fn diagnostic(url: &str, outcome: &Outcome, place: &Place) -> Option<Diagnostic>
     Some(d.at(place.line, place.col))
 }
 
-/// Whether `url` is an external `http(s)` link (not on the site itself).
+/// Whether `url` is an external `http(s)` link (not on the site itself),
+/// and not a share link: a link that hands one of the site's own addresses
+/// to another service (`https://service.weibo.com/share/share.php?url=...`)
+/// is an action a reader takes, not a page that can be dead, and asking it
+/// for every page would flood those services.
 fn external(site: &Site, url: &str) -> bool {
-    (url.starts_with("http://") || url.starts_with("https://")) && !url.starts_with(&site.config.base_url)
+    let base = &site.config.base_url;
+    let shares_own = || {
+        url.split_once('?').is_some_and(|(_, query)| {
+            percent_encoding::percent_decode_str(query)
+                .decode_utf8_lossy()
+                .contains(base.as_str())
+        })
+    };
+    (url.starts_with("http://") || url.starts_with("https://")) && !url.starts_with(base.as_str()) && !shares_own()
 }
 
 /// The external links of every body, by URL, at their file:line:col.
