@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -433,28 +433,21 @@ impl Sources {
         if !self.dirty && file.exists() {
             return;
         }
-        let Some(dir) = file.parent() else { return };
         let lines: Vec<Vec<u8>> = self
             .entries
             .par_iter()
             .filter_map(Line::of)
             .map(|l| serde_json::to_vec(&l).expect("plain data always serializes"))
             .collect();
-        let write = || -> std::io::Result<()> {
-            std::fs::create_dir_all(dir)?;
-            let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-            let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-            serde_json::to_writer(&mut w, &Header::new(self.basis))?;
+        let written = crate::output::cache::replace_file(file, |w| {
+            serde_json::to_writer(&mut *w, &Header::new(self.basis))?;
             for l in &lines {
                 w.write_all(b"\n")?;
                 w.write_all(l)?;
             }
-            w.flush()?;
-            drop(w);
-            tmp.persist(file).map_err(|e| e.error)?;
             Ok(())
-        };
-        if write().is_ok() {
+        });
+        if written.is_ok() {
             self.dirty = false;
         }
     }

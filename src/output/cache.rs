@@ -200,16 +200,43 @@ impl DiskCache {
             manifest: super::record(manifest_json).hash,
             cache,
         };
-        let Some(dir) = self.file.parent() else { return };
-        let write = || -> std::io::Result<()> {
-            std::fs::create_dir_all(dir)?;
-            let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-            serde_json::to_writer(std::io::BufWriter::new(tmp.as_file_mut()), &stored)?;
-            tmp.persist(&self.file).map_err(|e| e.error)?;
-            Ok(())
-        };
-        let _ = write();
+        let _ = replace_file(&self.file, |w| Ok(serde_json::to_writer(w, &stored)?));
     }
+}
+
+/// Writes `file` whole or not at all: into a temporary file beside it,
+/// then renamed over it. Temporary files that a killed build left for this
+/// same file are removed first: the caller holds the build lock of the
+/// output the file belongs to, and the file's name is that output's own,
+/// so no other build is writing them.
+pub fn replace_file(
+    file: &Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    let (Some(dir), Some(name)) = (file.parent(), file.file_name()) else {
+        return Err(std::io::Error::other("not a file path"));
+    };
+    std::fs::create_dir_all(dir)?;
+    let prefix = format!(".{}.", name.to_string_lossy());
+    for entry in std::fs::read_dir(dir)?.flatten() {
+        let n = entry.file_name();
+        let n = n.to_string_lossy();
+        if n.starts_with(&prefix) && n.ends_with(".tmp") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&prefix)
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+        fill(&mut w)?;
+        w.flush()?;
+    }
+    tmp.persist(file).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// Every file under `output` (`/`-separated paths) with its size; `None`

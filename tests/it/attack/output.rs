@@ -512,3 +512,27 @@ fn serve_keeps_the_last_good_site_when_a_yaml_bomb_arrives() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn temporary_cache_files_of_a_killed_build_are_removed_by_the_next() {
+    let s = big_site(5);
+    s.build(&[]).ok();
+    let dir = s.root().join(".punchline/cache");
+    let names = |dir: &Path| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let caches = names(&dir);
+    // What a build killed while saving its caches leaves: a half-written
+    // temporary file beside each.
+    for c in &caches {
+        std::fs::write(dir.join(format!(".{c}.killed.tmp")), b"{\"half").unwrap();
+    }
+    crate::serve::edit(&s, "content/jokes/j1.md", "The joke j1.", "The joke j1, edited.");
+    s.build(&[]).ok();
+    assert_eq!(names(&dir), caches, "only the caches themselves remain");
+}
