@@ -14,7 +14,8 @@
 # BENCH_WORK (default /tmp/punchline-bench) holds corpora and outputs; point
 # it at a tmpfs (/dev/shm/...) to take the disk out of the measurement.
 # Each run is a cold process building into a fresh output folder that is
-# deleted inside the timed command. One untimed warm-up, then RUNS timed runs
+# deleted inside the timed command, and punchline builds with --no-cache
+# (from scratch, as Hugo does: no cache of an earlier build). One untimed warm-up, then RUNS timed runs
 # (default 5), alternating the tools; median (min-max) of wall time, CPU
 # (user+sys) and peak RSS from GNU time, and the output's files and bytes.
 set -euo pipefail
@@ -69,7 +70,7 @@ if [ "$FLOOR" = 1 ]; then
 fi
 command_for() { # command_for CASE -> the timed shell command
     case $1 in
-    punchline) echo "rm -rf '$WORK/out-punchline' && exec '$BIN' -C '$CORPUS' build --now 2026-11-25T12:00:00Z -o '$WORK/out-punchline' --format json" ;;
+    punchline) echo "rm -rf '$WORK/out-punchline' && exec '$BIN' -C '$CORPUS' build --no-cache --now 2026-11-25T12:00:00Z -o '$WORK/out-punchline' --format json" ;;
     hugo) echo "rm -rf '$WORK/out-hugo' && exec hugo -s '$HCORPUS' -d '$WORK/out-hugo' --quiet" ;;
     floor) echo "rm -rf '$WORK/out-floor' && mkdir '$WORK/out-floor' && (cd '$WORK/out-floor' && xargs -a '$WORK/floor-dirs' mkdir) && cd '$FSRC' && exec xargs -a '$WORK/floor-list' -P 2 -n 500 cp -r --parents -t '$WORK/out-floor'" ;;
     esac
