@@ -216,6 +216,27 @@ pub fn discover(root: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// Refuses a folder whose files are copied to readers as they are
+/// (`static/`, a theme's folders) when it, or a folder on the way to it
+/// from `root`, is a symbolic link: `static -> /etc` or `static -> .` would
+/// publish whatever the link leads to. `rel` is from `root`; a folder that
+/// does not exist passes (there is nothing to copy).
+pub fn check_real_folder(root: &Path, rel: &Path) -> std::result::Result<(), Diagnostic> {
+    let mut at = PathBuf::new();
+    for part in rel.components() {
+        at.push(part);
+        if std::fs::symlink_metadata(root.join(&at)).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Diagnostic::error(
+                "FS001",
+                &at,
+                "this folder is a symbolic link; files under it are not published",
+            )
+            .help("replace the link with a real folder holding the files (a link could publish files from anywhere on the disk)"));
+        }
+    }
+    Ok(())
+}
+
 /// The largest content file read, in bytes: far more than any joke or
 /// bulletin, small enough that a stray huge file is refused, not loaded.
 pub const MAX_FILE_BYTES: u64 = 16 << 20;

@@ -236,7 +236,9 @@ pub const PENDING_FILE: &str = ".punchline-pending.json";
 pub fn read_pending(target: &dyn Target, opts: &ApplyOptions) -> Result<Vec<String>, TargetError> {
     let retries = AtomicUsize::new(0);
     let bytes = with_retries(opts, PENDING_FILE, &retries, || target.get(PENDING_FILE))?;
-    Ok(bytes.and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default())
+    let paths: Vec<String> = bytes.and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+    // Like the manifest, the list is the target's word: only paths inside it count.
+    Ok(paths.into_iter().filter(|p| checked_relative(p).is_ok()).collect())
 }
 
 /// Stores the paths `plan` uploads or deletes (with what an earlier killed

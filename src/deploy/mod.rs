@@ -346,7 +346,26 @@ fn read_target_manifest(
         return Ok(None);
     };
     match serde_json::from_slice::<StoredManifest>(&bytes) {
-        Ok(m) => Ok(Some(m)),
+        Ok(mut m) => {
+            // A manifest is whatever the bucket holds: a path like
+            // `../other/x` must never become a delete outside the target.
+            let listed = m.files.len();
+            m.files.retain(|path, _| crate::output::checked_relative(path).is_ok());
+            if m.files.len() < listed {
+                diags.push(
+                    Diagnostic::warning(
+                        "DEP007",
+                        MANIFEST_FILE,
+                        format!(
+                            "the target's manifest lists {} path(s) outside the target (such as '../x'); they are ignored",
+                            listed - m.files.len()
+                        ),
+                    )
+                    .help("the manifest in the target was changed by hand or by someone else; nothing outside the target is deleted or written"),
+                );
+            }
+            Ok(Some(m))
+        }
         Err(e) => {
             diags.push(
                 Diagnostic::warning(

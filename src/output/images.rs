@@ -31,13 +31,15 @@ pub fn heroes(pages: &[Arc<Page>], root: &Path) -> (BTreeMap<PathBuf, HeroImage>
         let rel = src.trim_start_matches('/');
         let file = root.join("static").join(rel);
         let (line, col) = p.doc.meta.pos("hero");
-        let bytes = match std::fs::read(&file) {
-            Ok(b) => b,
-            Err(_) => {
+        let bytes = match read_static(root, rel, &file) {
+            Some(b) => b,
+            None => {
                 diags.push(
                     Diagnostic::warning("IMG001", &p.doc.path, format!("hero image {src} is not in static/"))
                         .at(line, col)
-                        .help(format!("add static/{rel}, or fix the path")),
+                        .help(format!(
+                            "add static/{rel} (a file of at most 64 MiB, not a link), or fix the path"
+                        )),
                 );
                 continue;
             }
@@ -54,6 +56,24 @@ pub fn heroes(pages: &[Arc<Page>], root: &Path) -> (BTreeMap<PathBuf, HeroImage>
         }
     }
     (out, diags)
+}
+
+/// The largest hero image read: far above any photo a page should carry,
+/// small enough that `/dev/zero` or a stray video is refused, not loaded.
+const MAX_HERO_BYTES: u64 = 64 << 20;
+
+/// The bytes of `static/REL` when it is a published file: a plain file
+/// (neither it nor a folder on its way a link, as static/ links are not
+/// copied), inside static/ (no `..`,
+/// so `/../../home/me/photo.jpg` is not read), at most [`MAX_HERO_BYTES`].
+fn read_static(root: &Path, rel: &str, file: &Path) -> Option<Vec<u8>> {
+    super::checked_relative(rel).ok()?;
+    crate::content::check_real_folder(root, &Path::new("static").join(rel)).ok()?;
+    let meta = std::fs::symlink_metadata(file).ok()?;
+    if !meta.file_type().is_file() || meta.len() > MAX_HERO_BYTES {
+        return None;
+    }
+    std::fs::read(file).ok()
 }
 
 fn describe(src: &str, rel: &str, bytes: &[u8]) -> Result<HeroImage, String> {

@@ -359,6 +359,7 @@ pub fn write_manifest(sink: &dyn Sink, manifest: &Manifest) -> Result<Vec<u8>> {
 /// Copies `root/static/**` as is; generated files win over a static file of
 /// the same path.
 fn copy_site_static(root: &Path, files: &mut BTreeMap<String, FileRecord>, out: &Changed) -> Result<()> {
+    crate::content::check_real_folder(root, Path::new("static")).map_err(|d| Error::Diagnostics(vec![d]))?;
     let dir = root.join("static");
     if !dir.is_dir() {
         return Ok(());

@@ -215,11 +215,12 @@ fn read_head(stream: &mut TcpStream) -> Result<Head, Option<Reply>> {
         let mut req = httparse::Request::new(&mut headers);
         match req.parse(&buf) {
             Ok(httparse::Status::Complete(_)) => {
-                let host = req
-                    .headers
-                    .iter()
-                    .find(|h| h.name.eq_ignore_ascii_case("host"))
-                    .map(|h| String::from_utf8_lossy(h.value).into_owned());
+                let mut hosts = req.headers.iter().filter(|h| h.name.eq_ignore_ascii_case("host"));
+                let host = hosts.next().map(|h| String::from_utf8_lossy(h.value).into_owned());
+                if hosts.next().is_some() {
+                    // Which one a proxy in front would believe is anyone's guess.
+                    return Err(Some(Reply::text(400, "the request has more than one Host header")));
+                }
                 return Ok(Head {
                     method: req.method.unwrap_or_default().to_string(),
                     target: req.path.unwrap_or("/").to_string(),

@@ -477,6 +477,23 @@ const ESCAPES: [Option<&str>; 256] = {
 };
 
 fn load_layer(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Result<Option<Layer>> {
+    // `theme: /home/me` or `extends: ../..` would load templates and
+    // static files from anywhere on the disk: a theme is one folder name.
+    let mut parts = Path::new(name).components();
+    if !matches!(
+        (parts.next(), parts.next()),
+        (Some(std::path::Component::Normal(_)), None)
+    ) {
+        diags.push(
+            Diagnostic::error(
+                "THM001",
+                "themes/",
+                format!("theme '{name}' is not a folder name under themes/"),
+            )
+            .help("name a folder of themes/ (such as 'mine' for themes/mine/), or 'default'"),
+        );
+        return Ok(None);
+    }
     let dir = root.join("themes").join(name);
     if dir.is_dir() {
         return load_disk_layer(root, &dir, name, diags).map(Some);
@@ -514,6 +531,10 @@ fn read_theme_yaml(rel: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Optio
 
 fn load_disk_layer(root: &Path, dir: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Result<Layer> {
     let rel_dir = dir.strip_prefix(root).unwrap_or(dir).to_path_buf();
+    // Templates and static files are published as they are: never through a link.
+    for sub in ["", "templates", "static", "sass"] {
+        crate::content::check_real_folder(root, &rel_dir.join(sub)).map_err(|d| Error::Diagnostics(vec![d]))?;
+    }
     let yaml_path = dir.join("theme.yaml");
     let extends = match std::fs::read_to_string(&yaml_path) {
         Ok(t) => read_theme_yaml(&rel_dir.join("theme.yaml"), &t, diags),

@@ -677,6 +677,8 @@ fn write_perm(special: bool) -> (Permission, &'static str) {
 fn runs_in_browser(path: &str) -> bool {
     const RUN: &[&str] = &[
         "html", "htm", "xhtml", "xht", "shtml", "svg", "svgz", "xml", "xsl", "xslt", "js", "mjs", "wasm",
+        // Served as `application/rss+xml` and the like: XML a browser renders, XHTML scripts and all.
+        "rss", "atom", "rdf",
     ];
     let ext = path.rsplit_once('.').map_or("", |(_, e)| e).to_ascii_lowercase();
     path.rsplit('/').next().is_some_and(|name| name.contains('.')) && RUN.contains(&ext.as_str())

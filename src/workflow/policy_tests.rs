@@ -556,7 +556,13 @@ fn every_guard_follows_the_one_table() {
 
 #[test]
 fn static_files_a_browser_runs_need_raw_html() {
-    for file in ["static/x.html", "static/a/B.SVG", "static/app.js"] {
+    for file in [
+        "static/x.html",
+        "static/a/B.SVG",
+        "static/app.js",
+        "static/feed.rss",
+        "static/a.Atom",
+    ] {
         let v = judge("bob@example.com", file, None, Some("<script>x()</script>"));
         assert_eq!(rules(&v), ["needs-raw_html file 1"], "{file}");
         assert!(judge("erin@example.com", file, None, Some("x")).is_empty(), "{file}");

@@ -5,6 +5,7 @@
 //! `file:line:col: error[CODE]` line, and that nothing was lost or written.
 
 mod front_matter;
+mod more;
 mod output;
 mod safety;
 mod workflow;
