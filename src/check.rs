@@ -38,6 +38,32 @@ pub fn site(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
     Ok(diags)
 }
 
+/// The URLs live on the deploy target `name` that the site, as it builds
+/// now, no longer produces (DEP009, see `deploy::gone`): `check --target`.
+/// Nothing is reported when the site does not build (the other checks say
+/// why). `env` reads the target's credentials.
+pub fn gone(opts: &BuildOptions, name: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Vec<Diagnostic>> {
+    let Loaded { site, diags, theme, .. } = build::load(opts)?;
+    let Some(theme) = theme.filter(|_| !crate::diagnostic::has_errors(&diags)) else {
+        return Ok(Vec::new());
+    };
+    let nothing = output::Previous::default();
+    let Ok(written) = output::write_site(&site, &theme, &opts.root, &output::NullSink, &output::Quiet, nothing) else {
+        return Ok(Vec::new());
+    };
+    Ok(
+        match crate::deploy::check_target(&opts.root, name, &written.manifest, env) {
+            Ok(d) | Err(crate::deploy::DeployError::Input(d)) => d,
+            Err(e) => vec![Diagnostic::error(
+                "DEP010",
+                site.config.path.clone(),
+                format!("cannot check the URLs live on target '{name}': {e}"),
+            )
+            .help("check the target's settings and credentials; 'punchline deploy --dry-run' shows the same")],
+        },
+    )
+}
+
 /// What `theme check` found.
 #[derive(Debug, Default)]
 pub struct CheckReport {

@@ -36,6 +36,9 @@ pub struct CheckArgs {
     /// Also check every http(s) link of the content and templates (see docs/diagnostics.md, EXT001).
     #[arg(long)]
     external: bool,
+    /// Also report pages live on this deploy target that the site no longer produces (DEP009).
+    #[arg(long, value_name = "NAME")]
+    target: Option<String>,
 }
 
 /// The JSON output.
@@ -68,6 +71,9 @@ impl CheckArgs {
         diags.extend(new);
         let external = self.external.then(|| crate::links::check(&opts)).transpose()?;
         diags.extend(external.iter().flat_map(|(d, _)| d.iter().cloned()));
+        if let Some(name) = &self.target {
+            diags.extend(crate::check::gone(&opts, name, &|v| std::env::var(v).ok())?);
+        }
         crate::diagnostic::sort(&mut diags);
         diags.dedup();
         let report = match &self.since {

@@ -31,6 +31,12 @@ pub struct DeployArgs {
     /// Write the absolute URL of every uploaded or deleted file to FILE, one a line (for CDN purges).
     #[arg(long, value_name = "FILE")]
     changed_urls: Option<PathBuf>,
+    /// Let these pages go though they are live on the target and no longer built (see DEP009).
+    #[arg(long, value_name = "URL", num_args = 1..)]
+    allow_gone: Vec<String>,
+    /// Let every vanished page go.
+    #[arg(long)]
+    allow_gone_all: bool,
     /// The built site to deploy (default: public/ in the site root).
     #[arg(short, long, value_name = "DIR")]
     output: Option<PathBuf>,
@@ -51,6 +57,10 @@ impl DeployArgs {
         opts.delete = self.delete;
         opts.max_deletes = self.max_deletes;
         opts.changed_urls = self.changed_urls.clone();
+        opts.allow_gone = deploy::gone::Allow {
+            all: self.allow_gone_all,
+            urls: self.allow_gone.clone(),
+        };
         let progress = TermProgress::new();
         let env = |name: &str| std::env::var(name).ok();
         match deploy::deploy(&opts, &env, &progress) {

@@ -33,6 +33,7 @@ pub const FIELDS: &[&str] = &[
     "campaign",
     "hero",
     "select",
+    "aliases",
 ];
 /// Fields of the `seo:` block.
 pub const SEO_FIELDS: &[&str] = &[
@@ -203,6 +204,8 @@ pub struct Meta {
     pub template: Option<String>,
     /// Specials only.
     pub special: Option<Box<SpecialMeta>>,
+    /// Old site paths that redirect here, normalised (see `content::aliases`).
+    pub aliases: Vec<String>,
     /// Line and column of each top-level key in the file, and of each key of
     /// the SEO block as `seo.KEY`, for diagnostics.
     pub positions: Positions,
@@ -253,6 +256,8 @@ pub fn read(r: &mut Reader, node: &Node, kind: Kind) -> Option<Meta> {
     let mut positions = positions;
     let tags = read_terms(r, node, "tags", true);
     positions.tags = tags.iter().map(|&(_, line, col)| (line, col)).collect();
+    let aliases = super::aliases::read(r, node);
+    positions.aliases = aliases.iter().map(|&(_, line, col)| (line, col)).collect();
     let category = read_terms(r, node, "category", false).pop().map(|(name, _, _)| name);
     let status = match r.string(node, "status") {
         None => Status::Draft,
@@ -286,6 +291,7 @@ pub fn read(r: &mut Reader, node: &Node, kind: Kind) -> Option<Meta> {
         seo: read_seo(r, node),
         template: r.string(node, "template"),
         special: (kind == Kind::Special).then(|| Box::new(read_special(r, node))),
+        aliases: aliases.into_iter().map(|(a, _, _)| a).collect(),
         positions,
     };
     (title.is_some() && date.is_some() && author.is_some()).then_some(meta)
@@ -336,6 +342,8 @@ pub struct Positions {
     keys: Vec<(Box<str>, u32, u32)>,
     /// Where each kept tag is, in the order of `Meta::tags`.
     tags: Vec<(u32, u32)>,
+    /// Where each kept alias is, in the order of `Meta::aliases`.
+    aliases: Vec<(u32, u32)>,
 }
 
 impl Positions {
@@ -357,6 +365,14 @@ impl Positions {
         match self.tags.get(i) {
             Some(&(line, col)) => Some((line as usize, col as usize)),
             None => self.get("tags"),
+        }
+    }
+
+    /// Where the alias `Meta::aliases[i]` is written (or the `aliases:` key).
+    pub fn alias(&self, i: usize) -> (usize, usize) {
+        match self.aliases.get(i) {
+            Some(&(line, col)) => (line as usize, col as usize),
+            None => self.get("aliases").unwrap_or((2, 1)),
         }
     }
 

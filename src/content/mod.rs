@@ -5,6 +5,7 @@
 //! problem found, each at its file:line:col. No HTML and no templates here:
 //! bodies stay Markdown text until the `markdown` stage.
 
+pub mod aliases;
 pub mod git;
 pub mod meta;
 pub mod people;

@@ -431,6 +431,8 @@ mod tests {
             let rec = FileRecord {
                 hash: format!("{:032x}", xxhash_rust::xxh3::xxh3_128(text.as_bytes())),
                 size: text.len() as u64,
+                source: None,
+                redirect: None,
             };
             m.files.insert(p.to_string(), rec);
         }

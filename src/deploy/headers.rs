@@ -31,6 +31,10 @@ pub struct ObjectHeaders {
     pub content_encoding: Option<Encoding>,
     /// Pre-compressed copies written next to the file (folder targets).
     pub copies: Vec<Encoding>,
+    /// The redirect page of an alias: the absolute URL it sends visitors
+    /// to (`x-amz-website-redirect-location` on an S3 target, which then
+    /// answers 301 itself; a folder target keeps the page's refresh).
+    pub redirect: Option<String>,
 }
 
 impl ObjectHeaders {
@@ -38,12 +42,17 @@ impl ObjectHeaders {
     pub fn fingerprint(&self) -> String {
         let enc = self.content_encoding.map_or("", Encoding::token);
         let copies: Vec<&str> = self.copies.iter().map(|e| e.token()).collect();
-        let text = format!(
+        let mut text = format!(
             "{}\n{}\n{enc}\n{}",
             self.content_type,
             self.cache_control,
             copies.join(",")
         );
+        // Added only when set: the fingerprints of other files stay as
+        // earlier versions stored them, so they are not sent again.
+        if let Some(to) = &self.redirect {
+            text.push_str(&format!("\nredirect {to}"));
+        }
         format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
     }
 }
@@ -88,6 +97,7 @@ pub fn for_path(path: &str, cfg: &DeployConfig, style: CompressionStyle) -> Obje
         cache_control,
         content_encoding,
         copies,
+        redirect: None,
     }
 }
 
@@ -98,6 +108,7 @@ pub fn manifest() -> ObjectHeaders {
         cache_control: MANIFEST.into(),
         content_encoding: None,
         copies: Vec::new(),
+        redirect: None,
     }
 }
 

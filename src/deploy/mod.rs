@@ -8,6 +8,7 @@
 //!
 //! Stages, each its own module: [`config`] (site.yaml) -> read both
 //! manifests -> [`plan`] (diff, order, max-deletes guard; pure) ->
+//! [`gone`] (no live URL vanishes without an alias or leave) ->
 //! [`apply`] (verify sources, ordered parallel uploads with retries, deletes)
 //! -> [`urls`] (changed-URLs file, invalidation hook) -> manifest, last.
 //! [`headers`] gives each file its content type and cache rule; [`target`]
@@ -21,6 +22,7 @@
 
 pub mod apply;
 pub mod config;
+pub mod gone;
 pub mod headers;
 pub mod plan;
 pub mod target;
@@ -53,6 +55,8 @@ pub struct DeployOptions {
     pub max_deletes: usize,
     /// Where to write the changed URLs.
     pub changed_urls: Option<PathBuf>,
+    /// Vanished URLs the deploy may let go (see [`gone`]).
+    pub allow_gone: gone::Allow,
 }
 
 /// The first retry's wait; each next one doubles it.
@@ -70,6 +74,7 @@ impl DeployOptions {
             delete: false,
             max_deletes: 256,
             changed_urls: None,
+            allow_gone: gone::Allow::default(),
         }
     }
 }
@@ -175,9 +180,23 @@ pub fn deploy(
     let plan = plan::plan(
         &local,
         plan::believed(remote.as_ref(), &pending).as_ref(),
-        |p| headers::for_path(p, &cfg, style),
+        |p| {
+            let mut h = headers::for_path(p, &cfg, style);
+            let to = local.files.get(p).and_then(|r| r.redirect.as_deref());
+            h.redirect = to.map(|to| site.permalink(to));
+            h
+        },
         opts.delete,
     );
+    if let Some(remote) = &remote {
+        let refused = gone::refuse(&gone::vanished(&local, remote), &opts.allow_gone, &site.base_url);
+        if !refused.is_empty() {
+            if !opts.dry_run {
+                return Err(DeployError::Input(refused));
+            }
+            diags.extend(refused);
+        }
+    }
     if opts.delete {
         if let Err(d) = plan::check_deletes(&plan, opts.max_deletes, &opts.output) {
             if !opts.dry_run {
@@ -210,6 +229,36 @@ pub fn deploy(
     }
     report.duration = started.elapsed();
     Ok(report)
+}
+
+/// The vanished URLs (see [`gone`]) of the build whose manifest is
+/// `local`, against the target `name`'s stored manifest, as DEP009 errors:
+/// what `check --target` reports before deploy time. A target that cannot
+/// be read is an error too: nothing could be checked.
+pub fn check_target(
+    root: &Path,
+    name: &str,
+    local: &Manifest,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Vec<Diagnostic>, DeployError> {
+    let mut diags = Vec::new();
+    let site = SiteConfig::load(root, &mut diags).map_err(DeployError::Local)?;
+    let cfg = DeployConfig::read(&site.raw, &site.path, root, &mut diags);
+    let spec = cfg
+        .target(Some(name), &site.path)
+        .map_err(|d| DeployError::Input(vec![d]))?;
+    let target = target::open(spec, env, &site.path).map_err(|d| DeployError::Input(vec![d]))?;
+    let apply_opts = ApplyOptions {
+        concurrency: cfg.concurrency,
+        retries: cfg.retries,
+        backoff: BACKOFF,
+    };
+    let mut warnings = Vec::new();
+    let remote = read_target_manifest(target.as_ref(), &apply_opts, &mut warnings)?;
+    warnings.extend(remote.map_or_else(Vec::new, |r| {
+        gone::refuse(&gone::vanished(local, &r), &gone::Allow::default(), &site.base_url)
+    }));
+    Ok(warnings)
 }
 
 /// Verifies the sources, lists what will change, transfers, runs the hook,

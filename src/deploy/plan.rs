@@ -43,6 +43,17 @@ pub struct StoredRecord {
     /// [`ObjectHeaders::fingerprint`]; empty when unknown (a plain build manifest).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub headers: String,
+    /// Pages: the content file that produced it (see `FileRecord::source`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Redirect pages: the site path they send visitors to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect: Option<String>,
+    /// Kept in the target though no build produces it any more: a deploy
+    /// let it go (`--allow-gone`) without `--delete`. Not a vanished URL
+    /// again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub gone: bool,
 }
 
 /// Upload groups, in the order they are applied. Each group finishes
@@ -188,6 +199,9 @@ pub fn plan(
                 hash: rec.hash.clone(),
                 size: rec.size,
                 headers: fingerprint,
+                source: rec.source.clone(),
+                redirect: rec.redirect.clone(),
+                gone: false,
             },
         );
     }
@@ -199,7 +213,11 @@ pub fn plan(
             out.deletes.push(path.clone());
         } else {
             out.kept.push(path.clone());
-            out.manifest.files.insert(path.clone(), rec.clone());
+            let kept = StoredRecord {
+                gone: true,
+                ..rec.clone()
+            };
+            out.manifest.files.insert(path.clone(), kept);
         }
     }
     // Stable sorts: within a group, paths stay in manifest (sorted) order.
@@ -222,12 +240,16 @@ pub fn believed(remote: Option<&StoredManifest>, pending: &[String]) -> Option<S
         files: BTreeMap::new(),
     });
     for path in pending {
+        let source = m.files.get(path).and_then(|r| r.source.clone());
         m.files.insert(
             path.clone(),
             StoredRecord {
                 hash: "pending".into(),
                 size: 0,
                 headers: String::new(),
+                source,
+                redirect: None,
+                gone: false,
             },
         );
     }
@@ -268,6 +290,8 @@ mod tests {
                         FileRecord {
                             hash: h.to_string(),
                             size: h.len() as u64,
+                            source: None,
+                            redirect: None,
                         },
                     )
                 })

@@ -42,6 +42,9 @@ pub enum Job {
     NotFound,
     /// The random-joke page (when the site has jokes).
     Random,
+    /// A redirect page at an old address: `Meta::aliases[.1]` of page `.0`.
+    /// Rendered without the theme (see [`redirect_page`]).
+    Redirect(PageId, usize),
 }
 
 impl Job {
@@ -54,6 +57,27 @@ impl Job {
             Job::Terms(t) => format!("/{}/", t.name()),
             Job::NotFound => "/404.html".into(),
             Job::Random => views::RANDOM_URL.into(),
+            Job::Redirect(id, i) => site.pages[*id].doc.meta.aliases[*i].clone(),
+        }
+    }
+
+    /// The content file that produced this page (items, specials and the
+    /// redirect pages of their aliases); `None` for generated pages. The
+    /// deploy manifest keeps it, so a URL that vanishes can be traced.
+    pub fn source(&self, site: &Site) -> Option<String> {
+        let id = match self {
+            Job::Item(id) | Job::Redirect(id, _) => *id,
+            Job::Special(i, _) => site.specials[*i].page,
+            _ => return None,
+        };
+        Some(site.pages[id].doc.path.to_string_lossy().into_owned())
+    }
+
+    /// Where a redirect page sends its visitors (a site path).
+    pub fn redirect_to<'s>(&self, site: &'s Site) -> Option<&'s str> {
+        match self {
+            Job::Redirect(id, _) => Some(&site.pages[*id].url),
+            _ => None,
         }
     }
 
@@ -89,6 +113,7 @@ impl Job {
             }
             Job::NotFound => "404.html",
             Job::Random => "random.html",
+            Job::Redirect(..) => REDIRECT_TEMPLATE,
         }
     }
 }
@@ -158,6 +183,11 @@ pub enum JobView<'s> {
         /// The jokes, in the site's order for the day.
         ids: &'s [PageId],
     },
+    /// A redirect page: the item it sends visitors to (title and URL).
+    Redirect {
+        /// The item.
+        id: PageId,
+    },
 }
 
 impl Job {
@@ -211,6 +241,7 @@ impl Job {
             }
             Job::NotFound => JobView::NotFound,
             Job::Random => JobView::Random { ids: &site.random },
+            Job::Redirect(id, _) => JobView::Redirect { id: *id },
         }
     }
 }
@@ -275,6 +306,7 @@ impl JobView<'_> {
                     card(site, n).hash(h);
                 }
             }
+            JobView::Redirect { id } => (&site.pages[*id].doc.meta.title, &site.pages[*id].url).hash(h),
         }
     }
 }
@@ -333,7 +365,99 @@ pub fn plan(site: &Site) -> Vec<Job> {
     if !site.random.is_empty() {
         jobs.push(Job::Random);
     }
+    for (id, p) in site.pages.iter().enumerate() {
+        jobs.extend((0..p.doc.meta.aliases.len()).map(|i| Job::Redirect(id, i)));
+    }
     jobs
+}
+
+/// What [`Job::template`] names for a redirect page: no theme template.
+pub const REDIRECT_TEMPLATE: &str = "(redirect)";
+
+/// Checks every alias against the site: one that is the item's own URL
+/// (ALS003), or the URL of another page or of an earlier alias (ALS002),
+/// is an error at the alias's line; such a redirect would hide a live page
+/// or send visitors in a circle.
+pub fn check_aliases(site: &Site, jobs: &[Job]) -> Vec<Diagnostic> {
+    /// Who has an output path: a page of an item or special, another
+    /// item's alias, or the site itself.
+    enum Owner {
+        Page(PageId),
+        Alias(PageId),
+        Generated,
+    }
+    let mut owner: std::collections::HashMap<String, Owner> = jobs
+        .iter()
+        .filter(|j| !matches!(j, Job::Redirect(..)))
+        .map(|j| {
+            let who = match j {
+                Job::Item(id) => Owner::Page(*id),
+                Job::Special(i, _) => Owner::Page(site.specials[*i].page),
+                _ => Owner::Generated,
+            };
+            (j.output_path(site), who)
+        })
+        .collect();
+    let mut diags = Vec::new();
+    for job in jobs {
+        let Job::Redirect(id, i) = job else { continue };
+        let p = &site.pages[*id];
+        let alias = &p.doc.meta.aliases[*i];
+        let (line, col) = p.doc.meta.positions.alias(*i);
+        let err = |code, msg: String, help: &str| {
+            Diagnostic::error(code, &p.doc.path, msg)
+                .at(line, col)
+                .help(help.to_string())
+        };
+        let path = job.output_path(site);
+        match owner.get(&path) {
+            _ if *alias == p.url => diags.push(err(
+                "ALS003",
+                format!("the alias {alias} is this item's own URL"),
+                "remove it: an item cannot redirect to itself",
+            )),
+            Some(Owner::Page(other)) => diags.push(err(
+                "ALS002",
+                format!(
+                    "the alias {alias} is the URL of a live page ({})",
+                    site.pages[*other].doc.path.display()
+                ),
+                "remove the alias, or move or unpublish the page that has this URL",
+            )),
+            Some(Owner::Alias(other)) => diags.push(err(
+                "ALS002",
+                format!(
+                    "the alias {alias} is also an alias of {}",
+                    site.pages[*other].doc.path.display()
+                ),
+                "keep the alias on one item only",
+            )),
+            Some(Owner::Generated) => diags.push(err(
+                "ALS002",
+                format!("the alias {alias} is a page the site generates (the home page, a listing or 404)"),
+                "remove the alias",
+            )),
+            None => {
+                owner.insert(path, Owner::Alias(*id));
+            }
+        }
+    }
+    diags
+}
+
+/// The redirect page at an alias of page `id`: a refresh to its URL, its
+/// canonical address, and `noindex`, so search engines move their entry
+/// to the new URL and never list the old one.
+pub fn redirect_page(site: &Site, id: PageId) -> String {
+    let p = &site.pages[id];
+    let to = crate::theme::escape_html(&site.config.permalink(&p.url));
+    let title = crate::theme::escape_html(&p.doc.meta.title);
+    format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n<title>{title}</title>\n\
+         <link rel=\"canonical\" href=\"{to}\">\n<meta name=\"robots\" content=\"noindex\">\n\
+         <meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n\
+         <body><p>This page has moved to <a href=\"{to}\">{title}</a>.</p></body></html>\n"
+    )
 }
 
 /// Checks that every template a job names exists; a missing one is an
@@ -342,7 +466,7 @@ pub fn check_templates(site: &Site, theme: &Theme, jobs: &[Job]) -> Vec<Diagnost
     let mut diags = Vec::new();
     for job in jobs {
         let tpl = job.template(site);
-        if theme.has_template(tpl) {
+        if matches!(job, Job::Redirect(..)) || theme.has_template(tpl) {
             continue;
         }
         let (path, line, col) = match job {
@@ -390,6 +514,9 @@ pub fn render(site: &Site, theme: &Theme, base: &tera::Context, job: &Job) -> Re
 /// part is copied once per worker, not once per page (which cost 4 % of a
 /// 10,000-joke build's instructions).
 pub fn render_in(site: &Site, theme: &Theme, ctx: &mut tera::Context, job: &Job) -> Result<String, Diagnostic> {
+    if let Job::Redirect(id, _) = job {
+        return Ok(redirect_page(site, *id));
+    }
     let mut vars = PageVars { ctx, added: Vec::new() };
     let head = fill(site, job, &mut vars);
     vars.insert("nav", &views::nav(site, &head.canonical));
@@ -524,6 +651,12 @@ fn fill(site: &Site, job: &Job, ctx: &mut PageVars) -> HeadView {
         JobView::Random { .. } => {
             ctx.insert("random", &views::random(site));
             let mut head = listing("A random joke", views::RANDOM_URL, "A joke picked at random.".into());
+            head.noindex = true;
+            head
+        }
+        // Rendered by `redirect_page`, before any variable is set.
+        JobView::Redirect { id } => {
+            let mut head = views::head_for_page(site, id);
             head.noindex = true;
             head
         }

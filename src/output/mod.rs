@@ -92,6 +92,14 @@ pub struct FileRecord {
     pub hash: String,
     /// Bytes.
     pub size: u64,
+    /// Pages: the content file that produced it (none for generated
+    /// pages). Kept by deploy, so a URL that vanishes can be traced to it.
+    /// Absent in manifests of older builds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Redirect pages (aliases): the site path they send visitors to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect: Option<String>,
 }
 
 /// What a build wrote: the input of `deploy` (which uploads only what
@@ -129,6 +137,8 @@ pub(crate) fn record(bytes: &[u8]) -> FileRecord {
     FileRecord {
         hash: format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes)),
         size: bytes.len() as u64,
+        source: None,
+        redirect: None,
     }
 }
 
@@ -166,7 +176,8 @@ struct Changed<'a> {
 impl Changed<'_> {
     fn put(&self, path: &str, bytes: &[u8]) -> std::result::Result<FileRecord, Diagnostic> {
         let rec = record(bytes);
-        if self.prev.and_then(|m| m.files.get(path)) != Some(&rec) {
+        let same = |p: &FileRecord| p.hash == rec.hash && p.size == rec.size;
+        if !self.prev.and_then(|m| m.files.get(path)).is_some_and(same) {
             self.sink.write(path, bytes).map_err(|e| write_error(path, e))?;
             self.written
                 .lock()
@@ -189,7 +200,8 @@ pub fn write_site(
     prev: Previous,
 ) -> Result<Written> {
     let jobs = jobs::plan(site);
-    let missing = jobs::check_templates(site, theme, &jobs);
+    let mut missing = jobs::check_templates(site, theme, &jobs);
+    missing.extend(jobs::check_aliases(site, &jobs));
     if !missing.is_empty() {
         return Err(Error::Diagnostics(missing));
     }
@@ -229,20 +241,25 @@ pub fn write_site(
                         let old = prev.cache.and_then(|c| c.keys.get(&path));
                         let old_rec = prev.manifest.and_then(|m| m.files.get(&path));
                         progress.tick(done.fetch_add(1, Ordering::Relaxed) + 1, jobs.len());
+                        let traced = |mut rec: FileRecord| {
+                            rec.source = job.source(site);
+                            rec.redirect = job.redirect_to(site).map(str::to_string);
+                            rec
+                        };
                         if let (true, Some(&k), Some(rec)) = (keyed, old, old_rec) {
                             if k == key {
-                                return Ok((path, rec.clone(), key, false));
+                                return Ok((path, traced(rec.clone()), key, false));
                             }
                         }
                         let ctx = ctx.get_or_insert_with(|| base.clone());
                         let html = jobs::render_in(site, theme, ctx, job)?;
                         let rec = out.put(&path, html.as_bytes())?;
-                        Ok((path, rec, key, true))
+                        Ok((path, traced(rec), key, true))
                     },
                 )
                 .collect::<Vec<Out>>()
         },
-        || write_site_wide(site, &jobs, &out, prev.cache, &versions),
+        || write_site_wide(site, root, &jobs, &out, prev.cache, &versions),
     );
     let mut files = BTreeMap::new();
     let mut cache = OutputCache::default();
@@ -302,6 +319,7 @@ type SearchEntries = HashMap<String, (u64, Arc<str>), rustc_hash::FxBuildHasher>
 /// entries of pages whose version did not change are taken from `prev`.
 fn write_site_wide(
     site: &Site,
+    root: &Path,
     jobs: &[Job],
     out: &Changed,
     prev: Option<&OutputCache>,
@@ -322,6 +340,9 @@ fn write_site_wide(
         put(path, &xml)?;
     }
     put("robots.txt".into(), sitemap::robots(site).as_bytes())?;
+    if let Some(text) = redirects_file(site, root, jobs) {
+        put(REDIRECTS_FILE.into(), text.as_bytes())?;
+    }
     let mut cached = SearchEntries::default();
     if site.config.search {
         let index = match prev {
@@ -345,6 +366,27 @@ fn write_site_wide(
         put("search-index.json".into(), &index)?;
     }
     Ok((written, warnings, cached))
+}
+
+/// The redirect rules file Netlify and Cloudflare Pages read.
+pub const REDIRECTS_FILE: &str = "_redirects";
+
+/// The `_redirects` file: one `/old/ /new/ 301` line per alias, after the
+/// rules of the site's own `static/_redirects` (kept as written, first, so
+/// they win where both name a path). `None` when there is neither.
+fn redirects_file(site: &Site, root: &Path, jobs: &[Job]) -> Option<String> {
+    let mut text = std::fs::read_to_string(root.join("static").join(REDIRECTS_FILE)).unwrap_or_default();
+    let own = text.len();
+    for job in jobs {
+        if let (Job::Redirect(..), Some(to)) = (job, job.redirect_to(site)) {
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
+            }
+            let from = sitemap::encode_path(&job.url(site));
+            text.push_str(&format!("{from} {} 301\n", sitemap::encode_path(to)));
+        }
+    }
+    (text.len() > own || own > 0).then_some(text)
 }
 
 /// Writes the manifest into the sink (last, after every file it lists);

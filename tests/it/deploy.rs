@@ -9,6 +9,7 @@
 //! (ETag, LastModified), HEAD and GET.
 
 mod folder;
+mod gone;
 mod s3;
 mod server;
 

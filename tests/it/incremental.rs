@@ -118,6 +118,14 @@ pub(crate) fn edits() -> Vec<Edit> {
             )
             .unwrap()
         }),
+        ("alias", |s| {
+            edit(
+                s,
+                "content/jokes/j8.md",
+                "category: even",
+                "category: even\naliases: [/old-eight/, /jokes/j8-old.html]",
+            )
+        }),
         ("new item", |s| {
             s.joke("j11", "date: 2026-10-20\ntags: [new]\n");
         }),
@@ -141,7 +149,7 @@ fn a_cached_build_equals_a_fresh_build_after_every_kind_of_edit() {
         // Content files parsed and bodies rendered: only the edited file's,
         // except for roles.yaml, which every file is checked against.
         let (parsed, rendered) = match what {
-            "body" | "title" | "tags" | "date" | "rename" | "new item" => (1, 1),
+            "body" | "title" | "tags" | "date" | "rename" | "new item" | "alias" => (1, 1),
             "status" => (1, 0),
             "roles.yaml" => (11, 10),
             _ => (0, 0),

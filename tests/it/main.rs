@@ -8,6 +8,7 @@ mod daily;
 mod deploy;
 mod incremental;
 mod readers;
+mod redirects;
 mod seo;
 mod serve;
 mod snapshots;

@@ -19,6 +19,9 @@ use std::fmt;
 use std::io::Read;
 use std::time::Duration;
 
+/// The header S3 website hosting answers a 301 for, to this location.
+const REDIRECT_HEADER: &str = "x-amz-website-redirect-location";
+
 /// How long a presigned request stays valid (each request is signed anew).
 const SIGNATURE_TTL: Duration = Duration::from_secs(15 * 60);
 /// The largest manifest read back (a 50,000-page site's is about 10 MB).
@@ -262,6 +265,9 @@ impl Target for S3Target {
         if let Some(enc) = headers.content_encoding {
             h.insert("content-encoding", enc.token());
         }
+        if let Some(to) = &headers.redirect {
+            h.insert(REDIRECT_HEADER, to.clone());
+        }
         let url = action.sign(SIGNATURE_TTL);
         let mut req = self
             .agent
@@ -270,6 +276,9 @@ impl Target for S3Target {
             .header("cache-control", &headers.cache_control);
         if let Some(enc) = headers.content_encoding {
             req = req.header("content-encoding", enc.token());
+        }
+        if let Some(to) = &headers.redirect {
+            req = req.header(REDIRECT_HEADER, to);
         }
         let mut resp = req.send(body).map_err(|e| self.transport_error("PUT", path, e))?;
         let status = resp.status().as_u16();

@@ -86,7 +86,7 @@ fn folder_deletes_guard_and_dry_run() {
 
     std::fs::remove_file(s.root().join("content/jokes/gamma.md")).unwrap();
     s.build(&[]).ok();
-    deploy(&s, None, &["--target", "www"]).ok();
+    deploy(&s, None, &["--target", "www", "--allow-gone", "/jokes/gamma/"]).ok();
     assert!(www.join("jokes/gamma/index.html").exists(), "kept without --delete");
 
     let r = deploy(&s, None, &["--target", "www", "--delete", "--max-deletes", "0"]);

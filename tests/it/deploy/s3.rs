@@ -208,7 +208,7 @@ fn s3_deletes_only_with_delete_and_within_the_limit() {
     assert_eq!(gone, ["jokes/gamma/index.html", "jokes/page/2/index.html"]);
 
     // Without --delete the pages stay, and the stored manifest still lists them.
-    let r = deploy(&s, Some(&server), &[]).ok();
+    let r = deploy(&s, Some(&server), &["--allow-gone", "/jokes/gamma/"]).ok();
     assert!(
         r.stdout.contains("note: 2 files no longer in the build stayed"),
         "{}",
@@ -280,6 +280,7 @@ fn s3_dry_run_changes_nothing() {
         &[
             "--dry-run",
             "--delete",
+            "--allow-gone-all",
             "--format",
             "json",
             "--changed-urls",

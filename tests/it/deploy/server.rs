@@ -183,6 +183,7 @@ impl Server {
             content_type: h("content-type"),
             cache_control: h("cache-control"),
             content_encoding: h("content-encoding"),
+            website_redirect: h("x-amz-website-redirect-location"),
         })
     }
 
@@ -235,6 +236,7 @@ pub struct Head {
     pub content_type: String,
     pub cache_control: String,
     pub content_encoding: String,
+    pub website_redirect: String,
 }
 
 /// One HTTP/1.1 request on its own connection, with no decoding at all
