@@ -33,6 +33,8 @@ pub const FIELDS: &[&str] = &[
     "campaign",
     "hero",
     "select",
+    "lang",
+    "translation_key",
 ];
 /// Fields of the `seo:` block.
 pub const SEO_FIELDS: &[&str] = &[
@@ -203,6 +205,11 @@ pub struct Meta {
     pub template: Option<String>,
     /// Specials only.
     pub special: Option<Box<SpecialMeta>>,
+    /// The language, when the front matter names it (`lang: zh`); checked
+    /// against site.yaml's languages by `site::langs`.
+    pub lang: Option<String>,
+    /// Links items whose file names differ as translations of each other.
+    pub translation_key: Option<String>,
     /// Line and column of each top-level key in the file, and of each key of
     /// the SEO block as `seo.KEY`, for diagnostics.
     pub positions: Positions,
@@ -286,6 +293,8 @@ pub fn read(r: &mut Reader, node: &Node, kind: Kind) -> Option<Meta> {
         seo: read_seo(r, node),
         template: r.string(node, "template"),
         special: (kind == Kind::Special).then(|| Box::new(read_special(r, node))),
+        lang: r.string(node, "lang"),
+        translation_key: r.string(node, "translation_key"),
         positions,
     };
     (title.is_some() && date.is_some() && author.is_some()).then_some(meta)
