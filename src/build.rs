@@ -4,6 +4,7 @@
 //! |---|---|---|
 //! | site.yaml, roles.yaml, git dates | settings may have changed | `Engine::load_settings` |
 //! | theme, beside the content files | a theme file or the settings changed | `load_theme`, `Sources::refresh` |
+//! | languages, translation keys | always (cheap) | `site::langs::assign` |
 //! | routes (visibility, URLs) | always (cheap, and "now" moves) | [`Routes::new`] |
 //! | Markdown bodies (parallel) | a file, its URL or a link target changed | `Sources::stale`, `Sources::render` |
 //! | pages, hero images, site model | always; unchanged pages are shared | [`Site::new`] |
@@ -290,6 +291,7 @@ impl Engine {
             (self.theme, self.theme_diags) = theme?;
         }
         self.made_live = make_live(&mut self.sources, &self.opts.as_live);
+        let lang_diags = crate::site::langs::assign(self.sources.entries.iter_mut().map(|e| &mut e.doc), &self.config);
         t.lap("settings, theme and content files");
         let now = self.opts.clock.now();
         let show = crate::site::Show::new(self.opts.preview, self.opts.drafts);
@@ -318,6 +320,7 @@ impl Engine {
         t.lap("site model");
         let mut diags: Vec<Diagnostic> = self.config_diags.iter().chain(&self.theme_diags).cloned().collect();
         diags.extend(self.sources.diags().cloned());
+        diags.extend(lang_diags);
         diags.extend(route_diags);
         diags.extend(hero_diags);
         diags.extend(site_diags);

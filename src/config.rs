@@ -27,7 +27,25 @@ pub const SITE_KEYS: &[&str] = &[
     "audit",
     "logo",
     "links",
+    "languages",
 ];
+
+/// The keys of one entry of `languages:`.
+pub const LANGUAGE_KEYS: &[&str] = &["title", "description", "menu"];
+
+/// A language besides the default one (`languages:` in site.yaml): its
+/// pages live under `/<code>/`, with their own title, description and menu.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Language {
+    /// The language tag, e.g. `zh`: the URL prefix and the `lang` attribute.
+    pub code: String,
+    /// The site's name in this language (default: the site's `title`).
+    pub title: String,
+    /// The site's description in this language.
+    pub description: String,
+    /// The menu in this language (default: the site's `menu`).
+    pub menu: Vec<MenuItem>,
+}
 
 /// One entry of the navigation menu.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -86,6 +104,9 @@ pub struct SiteConfig {
     pub search: bool,
     /// Caps on per-item lists.
     pub limits: Limits,
+    /// The other languages, in site.yaml's order (the default one is
+    /// `language`, at `/`).
+    pub languages: Vec<Language>,
     /// The whole file, for sections read by other stages.
     pub raw: Node,
     /// Where it was read from (site.yaml, even when absent).
@@ -115,6 +136,7 @@ impl Default for SiteConfig {
             ],
             search: true,
             limits: Limits::default(),
+            languages: Vec::new(),
             raw: Node {
                 value: Value::Null,
                 line: 1,
@@ -214,8 +236,34 @@ impl SiteConfig {
         if let Some(limits) = r.map(&node, "limits") {
             cfg.limits = read_limits(&mut r, limits);
         }
+        if let Some(langs) = r.map(&node, "languages") {
+            cfg.languages = read_languages(&mut r, langs, &cfg);
+        }
         cfg.raw = node;
         cfg
+    }
+
+    /// Every language code, the default first.
+    pub fn language_codes(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.language.as_str()).chain(self.languages.iter().map(|l| l.code.as_str()))
+    }
+
+    /// Whether the site has more than one language.
+    pub fn multilingual(&self) -> bool {
+        !self.languages.is_empty()
+    }
+
+    /// The settings as pages in language `code` read them: its title,
+    /// description and menu (the default language's for the default or an
+    /// unknown code).
+    pub fn in_language(&self, code: &str) -> SiteConfig {
+        let mut c = self.clone();
+        if let Some(l) = self.languages.iter().find(|l| l.code == code) {
+            c.title = l.title.clone();
+            c.description = l.description.clone();
+            c.menu = l.menu.clone();
+        }
+        c
     }
 
     /// Replaces `base_url` (from `--base-url`), normalized like site.yaml's.
@@ -229,6 +277,68 @@ impl SiteConfig {
     pub fn permalink(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }
+}
+
+/// Whether `code` is a plain language tag (`zh`, `pt-BR`, `zh-Hant`): it
+/// becomes a URL segment and a `lang` attribute.
+pub fn is_language_tag(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let first = parts.next().unwrap_or_default();
+    (2..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+fn read_languages(r: &mut Reader, node: &Node, cfg: &SiteConfig) -> Vec<Language> {
+    let Value::Map(entries) = &node.value else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, value) in entries {
+        let code = key.name.to_string();
+        let (line, col) = (key.line + r.line_offset, key.col);
+        if !is_language_tag(&code) || code == cfg.language {
+            let why = if code == cfg.language {
+                "is the default language already ('language:')"
+            } else {
+                "is not a language tag"
+            };
+            r.error(
+                "CFG002",
+                line,
+                col,
+                format!("languages: '{code}' {why}"),
+                Some("name each other language by its tag, e.g. 'zh' or 'pt-BR'".into()),
+            );
+            continue;
+        }
+        let mut lang = Language {
+            code,
+            title: cfg.title.clone(),
+            description: cfg.description.clone(),
+            menu: cfg.menu.clone(),
+        };
+        if value.is_null() {
+            out.push(lang);
+            continue;
+        }
+        if value.as_map().is_none() {
+            r.type_error(&key.name, value, "a mapping of title, description and menu");
+            continue;
+        }
+        r.check_keys(value, LANGUAGE_KEYS, "a language");
+        if let Some(t) = r.string(value, "title") {
+            lang.title = t;
+        }
+        if let Some(d) = r.string(value, "description") {
+            lang.description = d;
+        }
+        if let Some(menu) = value.get("menu") {
+            lang.menu = read_menu(r, menu);
+        }
+        out.push(lang);
+    }
+    out
 }
 
 fn read_limits(r: &mut Reader, node: &Node) -> Limits {

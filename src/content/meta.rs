@@ -34,6 +34,8 @@ pub const FIELDS: &[&str] = &[
     "hero",
     "select",
     "aliases",
+    "lang",
+    "translation_key",
 ];
 /// Fields of the `seo:` block.
 pub const SEO_FIELDS: &[&str] = &[
@@ -206,6 +208,11 @@ pub struct Meta {
     pub special: Option<Box<SpecialMeta>>,
     /// Old site paths that redirect here, normalised (see `content::aliases`).
     pub aliases: Vec<String>,
+    /// The language, when the front matter names it (`lang: zh`); checked
+    /// against site.yaml's languages by `site::langs`.
+    pub lang: Option<String>,
+    /// Links items whose file names differ as translations of each other.
+    pub translation_key: Option<String>,
     /// Line and column of each top-level key in the file, and of each key of
     /// the SEO block as `seo.KEY`, for diagnostics.
     pub positions: Positions,
@@ -292,6 +299,8 @@ pub fn read(r: &mut Reader, node: &Node, kind: Kind) -> Option<Meta> {
         template: r.string(node, "template"),
         special: (kind == Kind::Special).then(|| Box::new(read_special(r, node))),
         aliases: aliases.into_iter().map(|(a, _, _)| a).collect(),
+        lang: r.string(node, "lang"),
+        translation_key: r.string(node, "translation_key"),
         positions,
     };
     (title.is_some() && date.is_some() && author.is_some()).then_some(meta)

@@ -81,6 +81,12 @@ pub struct Document {
     pub role: String,
     /// The URL slug (given, or from the file name).
     pub slug: String,
+    /// The language's code when it is not the site's default (empty: the
+    /// default), worked out by `site::langs::assign` against site.yaml.
+    pub lang: String,
+    /// What links it to its translations: `translation_key:`, else its
+    /// folder and file name without the language suffix (set with `lang`).
+    pub translation_key: String,
     /// The Markdown body, exactly as in the file.
     pub body: String,
     /// The file line the body starts on (1-based).
@@ -469,6 +475,8 @@ pub fn parse_document(rel: &Path, text: &str, roles: &impl Members) -> (Option<D
         kind,
         role,
         slug,
+        lang: String::new(),
+        translation_key: String::new(),
         body: sp.body.to_string(),
         body_line: sp.body_line,
         meta,

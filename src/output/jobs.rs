@@ -141,6 +141,9 @@ pub enum JobView<'s> {
         /// Jokes: the neighbours in its category, and its related jokes
         /// (what a link card shows of each, not their bodies).
         linked: Vec<PageId>,
+        /// It and its translations (language and URL of each, for
+        /// hreflang and the language switcher).
+        translations: &'s [PageId],
     },
     /// One page of a section listing.
     Section {
@@ -173,6 +176,8 @@ pub enum JobView<'s> {
         special: &'s Special,
         /// Its hero image, as measured.
         hero: Option<&'s HeroImage>,
+        /// Its page and that page's translations.
+        translations: &'s [PageId],
         /// Which page.
         pager: &'s Pager,
     },
@@ -212,6 +217,7 @@ impl Job {
                     .flatten()
                     .chain(site.related[*id].iter().copied())
                     .collect(),
+                translations: &site.translations[*id],
             },
             Job::Section(kind, pager) => JobView::Section {
                 kind: *kind,
@@ -236,6 +242,7 @@ impl Job {
                 JobView::Special {
                     special,
                     hero: site.heroes.get(&site.pages[special.page].doc.path),
+                    translations: &site.translations[special.page],
                     pager,
                 }
             }
@@ -268,8 +275,14 @@ impl JobView<'_> {
                 pages(bulletins, h);
                 pages(pinned, h);
             }
-            JobView::Item { id, neighbours, linked } => {
+            JobView::Item {
+                id,
+                neighbours,
+                linked,
+                translations,
+            } => {
                 versions[*id].hash(h);
+                hash_translations(site, translations, h);
                 for n in neighbours {
                     n.map(|n| (&site.pages[n].doc.meta.title, &site.pages[n].url)).hash(h);
                 }
@@ -293,8 +306,14 @@ impl JobView<'_> {
                     (&t.name, &t.slug, &t.url, t.pages.len()).hash(h);
                 }
             }
-            JobView::Special { special, hero, pager } => {
+            JobView::Special {
+                special,
+                hero,
+                translations,
+                pager,
+            } => {
                 versions[special.page].hash(h);
+                hash_translations(site, translations, h);
                 hero.map(|x| (x.width, x.height, &x.srcset)).hash(h);
                 special.items.len().hash(h);
                 hash_pager(pager, h);
@@ -324,6 +343,14 @@ fn card(site: &Site, id: PageId) -> (&str, &str, &str, &str, &[String], &[String
         &meta.tags,
         &p.tag_slugs,
     )
+}
+
+/// What hreflang links and the switcher show of each translation.
+fn hash_translations(site: &Site, ids: &[PageId], h: &mut impl Hasher) {
+    ids.len().hash(h);
+    for &t in ids {
+        (site.lang(t), &site.pages[t].url).hash(h);
+    }
 }
 
 fn hash_pager(p: &Pager, h: &mut impl Hasher) {

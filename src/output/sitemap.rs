@@ -10,7 +10,7 @@ use crate::output::jobs::Job;
 use crate::site::{PageId, Site, Visibility};
 use sitemap_rs::sitemap::Sitemap;
 use sitemap_rs::sitemap_index::SitemapIndex;
-use sitemap_rs::url::Url;
+use sitemap_rs::url::{Link, Url};
 use sitemap_rs::url_set::UrlSet;
 
 /// The sitemaps.org limits for one file.
@@ -27,6 +27,9 @@ pub struct Entry {
     pub loc: String,
     /// Last change.
     pub lastmod: When,
+    /// `xhtml:link rel="alternate"`: (hreflang, absolute URL) of every
+    /// listed translation, itself and `x-default` (empty without any).
+    pub alternates: Vec<(String, String)>,
 }
 
 /// Percent-encodes what may not appear raw in a URL path (non-ASCII,
@@ -109,9 +112,51 @@ pub fn entries(site: &Site, jobs: &[Job], diags: &mut Vec<Diagnostic>) -> Vec<En
                     .help("shorten the tag, category or section name in this URL"),
             });
         }
-        out.push(Entry { loc, lastmod });
+        let alternates = match job {
+            Job::Item(id) => alternates(site, *id),
+            Job::Special(i, pager) if pager.number == 1 => alternates(site, site.specials[*i].page),
+            _ => Vec::new(),
+        };
+        out.push(Entry {
+            loc,
+            lastmod,
+            alternates,
+        });
     }
     out
+}
+
+/// The sitemap alternates of page `id`: its translations the sitemap
+/// lists too (live, indexable), itself, and `x-default`; none when fewer
+/// than two versions are listed.
+fn alternates(site: &Site, id: PageId) -> Vec<(String, String)> {
+    let listed = |t: PageId| {
+        let p = &site.pages[t];
+        p.visibility == Visibility::Live && !p.noindex()
+    };
+    let (links, _) = crate::theme::views::translations_of(site, id);
+    let keep: Vec<&crate::theme::views::AlternateView> = links
+        .iter()
+        .filter(|a| {
+            site.translations[id]
+                .iter()
+                .any(|&t| listed(t) && site.config.permalink(&site.pages[t].url) == a.href)
+        })
+        .collect();
+    if keep.iter().filter(|a| a.hreflang != "x-default").count() < 2 {
+        return Vec::new();
+    }
+    keep.into_iter()
+        .map(|a| (a.hreflang.clone(), xml_safe(encode_absolute(&a.href, site))))
+        .collect()
+}
+
+/// The percent-encoded form of an absolute URL of this site.
+fn encode_absolute(href: &str, site: &Site) -> String {
+    match href.strip_prefix(site.config.base_url.as_str()) {
+        Some(path) => site.config.permalink(&encode_path(path)),
+        None => href.to_string(),
+    }
 }
 
 /// `url` without the characters XML 1.0 forbids: paths are percent-encoded
@@ -131,6 +176,11 @@ fn urlset(entries: &[Entry]) -> Vec<u8> {
         .iter()
         .map(|e| {
             Url::builder(e.loc.clone())
+                .links(
+                    e.alternates
+                        .iter()
+                        .map(|(lang, href)| Link::new(lang.clone(), href.clone())),
+                )
                 .last_modified(zoned(e.lastmod))
                 .build()
                 .expect("a loc and a date are always a valid url entry")
@@ -139,7 +189,34 @@ fn urlset(entries: &[Entry]) -> Vec<u8> {
     let set = UrlSet::new(urls).expect("chunks hold at most MAX_URLS");
     let mut buf = Vec::with_capacity(entries.len() * 120 + 200);
     set.write(&mut buf).expect("writing to memory cannot fail");
+    if entries.iter().any(|e| !e.alternates.is_empty()) {
+        buf = links_last(&buf);
+    }
     buf
+}
+
+/// Moves each `<url>`'s `xhtml:link`s after its `lastmod`: the sitemap
+/// schema allows elements of other namespaces only at the end of a
+/// `<url>`, and sitemap-rs writes them right after `<loc>`. Its output has
+/// one element per line, so this is a reordering of lines within each
+/// `<url>`.
+fn links_last(xml: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(xml);
+    let mut out = String::with_capacity(text.len());
+    let mut links: Vec<&str> = Vec::new();
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.starts_with("<xhtml:link ") {
+            links.push(line);
+            continue;
+        }
+        if t.starts_with("</url>") {
+            out.extend(links.drain(..));
+        }
+        out.push_str(line);
+    }
+    out.extend(links.drain(..));
+    out.into_bytes()
 }
 
 /// Writes the sitemap: one `sitemap.xml`, or, past the limits, an index at
@@ -207,6 +284,7 @@ mod tests {
             .map(|i| Entry {
                 loc: format!("https://example.com/jokes/j{i}/"),
                 lastmod: when,
+                alternates: Vec::new(),
             })
             .collect()
     }

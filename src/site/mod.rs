@@ -7,10 +7,11 @@
 //! descending, then path) so output is deterministic; site-wide data every
 //! page shows (the headlines) is computed here, once.
 
+pub mod langs;
 pub mod related;
 pub mod routes;
 
-pub use routes::{Routes, Show, Visibility};
+pub use routes::{lang_prefix, Routes, Show, Visibility};
 
 use crate::clock::When;
 use crate::config::SiteConfig;
@@ -221,6 +222,9 @@ pub struct Site {
     pub category_older: Vec<Option<PageId>>,
     /// The jokes the random-joke page picks from (empty: no such page).
     pub random: Vec<PageId>,
+    /// Per page: it and its translations, in site.yaml's language order
+    /// (empty when it has none).
+    pub translations: Vec<Vec<PageId>>,
 }
 
 /// A special's hero image, measured (and resized) by `output::images`.
@@ -328,6 +332,7 @@ impl Site {
         let related = related::related(&pages, &jokes, &tags, &categories);
         let (category_newer, category_older) = related::category_neighbours(&pages, &categories);
         let random = related::random_list(&jokes, now.as_second().div_euclid(86_400));
+        let translations = translations(&pages, &config);
         let site = Site {
             config,
             now,
@@ -347,6 +352,7 @@ impl Site {
             category_newer,
             category_older,
             random,
+            translations,
         };
         (site, diags)
     }
@@ -354,6 +360,17 @@ impl Site {
     /// The page whose site path is `url`.
     pub fn page_by_url(&self, url: &str) -> Option<PageId> {
         self.pages.iter().position(|p| p.url == url)
+    }
+
+    /// The language of page `id`: its code (the default language's when
+    /// the page has none of its own).
+    pub fn lang(&self, id: PageId) -> &str {
+        let l = &self.pages[id].doc.lang;
+        if l.is_empty() {
+            &self.config.language
+        } else {
+            l
+        }
     }
 
     /// The taxonomy of `kind`.
@@ -398,6 +415,33 @@ fn too_many(p: &Page, what: &str, n: usize, max: usize, setting: &str) -> Diagno
     .help(format!(
         "keep the {max} that matter most, or raise limits.{setting} in site.yaml"
     ))
+}
+
+/// Groups pages by translation key: per page, the group (in site.yaml's
+/// language order) when it has more than one member.
+fn translations(pages: &[Arc<Page>], config: &SiteConfig) -> Vec<Vec<PageId>> {
+    let mut out = vec![Vec::new(); pages.len()];
+    if !config.multilingual() {
+        return out;
+    }
+    let order = |lang: &str| {
+        config
+            .languages
+            .iter()
+            .position(|l| l.code == lang)
+            .map_or(0, |i| i + 1)
+    };
+    let mut groups: rustc_hash::FxHashMap<&str, Vec<PageId>> = Default::default();
+    for (id, p) in pages.iter().enumerate() {
+        groups.entry(p.doc.translation_key.as_str()).or_default().push(id);
+    }
+    for mut group in groups.into_values().filter(|g| g.len() > 1) {
+        group.sort_by_key(|&id| (order(&pages[id].doc.lang), id));
+        for &id in &group {
+            out[id] = group.clone();
+        }
+    }
+    out
 }
 
 /// Sort key: newest first, then by id (path order).

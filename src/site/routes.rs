@@ -95,6 +95,16 @@ pub fn url_of(kind: Kind, slug: &str) -> String {
     }
 }
 
+/// The site path every page of a language starts with: nothing for the
+/// default language (`lang` empty), `/zh` for Chinese.
+pub fn lang_prefix(lang: &str) -> String {
+    if lang.is_empty() {
+        String::new()
+    } else {
+        format!("/{lang}")
+    }
+}
+
 /// Paths the site itself generates; a page may not take them.
 pub const RESERVED: &[&str] = &[
     "/jokes/",
@@ -126,7 +136,10 @@ impl Routes {
         let docs: Vec<&Document> = docs.iter().map(AsRef::as_ref).collect();
         let mut diags = Vec::new();
         let visibility: Vec<Visibility> = docs.iter().map(|d| visibility(d, now, show)).collect();
-        let urls: Vec<String> = docs.iter().map(|d| url_of(d.kind, &d.slug)).collect();
+        let urls: Vec<String> = docs
+            .iter()
+            .map(|d| lang_prefix(&d.lang) + &url_of(d.kind, &d.slug))
+            .collect();
         let mut owner: rustc_hash::FxHashMap<&str, usize> = Default::default();
         for (i, url) in urls.iter().enumerate() {
             let doc = &docs[i];

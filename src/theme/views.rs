@@ -133,6 +133,68 @@ pub struct HeadView {
     /// schema.org JSON-LD, safe to print inside `<script type="application/ld+json">`
     /// (see [`super::jsonld`]).
     pub jsonld: String,
+    /// The page's language, for `<html lang>`.
+    pub lang: String,
+    /// `<link rel="alternate" hreflang>`: every translation, the page
+    /// itself, and `x-default` (empty when the page has no translation).
+    pub alternates: Vec<AlternateView>,
+    /// The language switcher: the page and its translations (empty when
+    /// it has none).
+    pub translations: Vec<TranslationView>,
+}
+
+/// One `<link rel="alternate" hreflang>`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct AlternateView {
+    /// A language tag, or `x-default`.
+    pub hreflang: String,
+    /// Absolute URL.
+    pub href: String,
+}
+
+/// One entry of the language switcher.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TranslationView {
+    /// Language tag.
+    pub lang: String,
+    /// The language's name in itself (`中文`, `English`; else the tag).
+    pub name: String,
+    /// Site path of the version in that language.
+    pub url: String,
+    /// Whether it is this page.
+    pub current: bool,
+}
+
+/// The alternates and switcher entries of page `id` (both empty when it
+/// has no translation): what [`HeadView`] carries for hreflang.
+pub fn translations_of(site: &Site, id: PageId) -> (Vec<AlternateView>, Vec<TranslationView>) {
+    let group = &site.translations[id];
+    let mut alternates: Vec<AlternateView> = group
+        .iter()
+        .map(|&t| AlternateView {
+            hreflang: site.lang(t).to_string(),
+            href: site.config.permalink(&site.pages[t].url),
+        })
+        .collect();
+    if let Some(&first) = group.first().filter(|&&f| site.pages[f].doc.lang.is_empty()) {
+        alternates.push(AlternateView {
+            hreflang: "x-default".into(),
+            href: site.config.permalink(&site.pages[first].url),
+        });
+    }
+    let switcher = group
+        .iter()
+        .map(|&t| TranslationView {
+            lang: site.lang(t).to_string(),
+            name: match crate::site::langs::display_name(site.lang(t)) {
+                "" => site.lang(t).to_string(),
+                n => n.to_string(),
+            },
+            url: site.pages[t].url.clone(),
+            current: t == id,
+        })
+        .collect();
+    (alternates, switcher)
 }
 
 /// A tag or category link on an item.
@@ -506,6 +568,7 @@ pub fn head_for_page(site: &Site, id: PageId) -> HeadView {
         .unwrap_or_else(|| excerpt(&p.rendered.plain_text, 155));
     let og_image = seo.image.as_ref().map(|i| absolute(site, i));
     let jsonld = super::jsonld::for_page(site, id, &description, og_image.as_deref()).to_script_text();
+    let (alternates, translations) = translations_of(site, id);
     HeadView {
         title,
         description,
@@ -519,6 +582,9 @@ pub fn head_for_page(site: &Site, id: PageId) -> HeadView {
         prev: None,
         next: None,
         jsonld,
+        lang: site.lang(id).to_string(),
+        alternates,
+        translations,
     }
 }
 
@@ -560,6 +626,9 @@ pub fn head_for_listing(site: &Site, title: &str, url: &str, description: String
         prev: None,
         next: None,
         jsonld,
+        lang: site.config.language.clone(),
+        alternates: Vec::new(),
+        translations: Vec::new(),
     }
 }
 

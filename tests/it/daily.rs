@@ -763,7 +763,7 @@ fn the_settings_reference_matches_the_code() {
         .filter_map(|l| l.split('`').next())
         .map(String::from)
         .collect();
-    let sections: [(&str, &str); 9] = [
+    let sections: [(&str, &str); 10] = [
         ("", "zzqqxx: 1\n"),
         ("limits.", "limits: {zzqqxx: 1}\n"),
         ("links.", "links: {zzqqxx: 1}\n"),
@@ -776,6 +776,7 @@ fn the_settings_reference_matches_the_code() {
         ("audit.", "audit: {zzqqxx: 1}\n"),
         ("audit.baidu.", "audit: {baidu: {zzqqxx: 1}}\n"),
         ("audit.text_length.", "audit: {text_length: {zzqqxx: 1}}\n"),
+        ("languages.TAG.", "languages: {zh: {zzqqxx: 1}}\n"),
     ];
     let mut known = BTreeSet::new();
     for (prefix, yaml) in sections {

@@ -129,6 +129,20 @@ pub(crate) fn edits() -> Vec<Edit> {
         ("new item", |s| {
             s.joke("j11", "date: 2026-10-20\ntags: [new]\n");
         }),
+        ("languages", |s| {
+            edit(
+                s,
+                "site.yaml",
+                "paginate_by: 4",
+                "paginate_by: 4\nlanguages: {zh: {title: 笑话}}",
+            )
+        }),
+        ("new translation", |s| {
+            s.item("jokes/j2.zh.md", "title: 笑话二\nstatus: published\n", "笑话。\n");
+        }),
+        ("translation edit", |s| {
+            edit(s, "content/jokes/j2.zh.md", "title: 笑话二", "title: 第二个笑话")
+        }),
     ]
 }
 
@@ -149,7 +163,8 @@ fn a_cached_build_equals_a_fresh_build_after_every_kind_of_edit() {
         // Content files parsed and bodies rendered: only the edited file's,
         // except for roles.yaml, which every file is checked against.
         let (parsed, rendered) = match what {
-            "body" | "title" | "tags" | "date" | "rename" | "new item" | "alias" => (1, 1),
+            "body" | "title" | "tags" | "date" | "rename" | "new item" | "alias" | "new translation"
+            | "translation edit" => (1, 1),
             "status" => (1, 0),
             "roles.yaml" => (11, 10),
             _ => (0, 0),

@@ -7,6 +7,7 @@ mod build;
 mod daily;
 mod deploy;
 mod incremental;
+mod languages;
 mod readers;
 mod redirects;
 mod seo;

@@ -156,6 +156,7 @@ fn a_sitemap_index_follows_the_schema() {
         .map(|i| punchline::output::sitemap::Entry {
             loc: format!("https://jokes.test/jokes/j{i}/"),
             lastmod: when,
+            alternates: Vec::new(),
         })
         .collect();
     let files = punchline::output::sitemap::files(&cfg, &entries);
