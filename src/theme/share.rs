@@ -9,7 +9,7 @@
 
 use crate::site::{PageId, Site};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use qrcode::{Color, EcLevel, QrCode};
+use qrcode::{Color, EcLevel};
 use serde::Serialize;
 
 /// What may stay as is in a query value: RFC 3986's unreserved characters.
@@ -52,11 +52,9 @@ pub fn share(site: &Site, id: PageId) -> ShareView {
 /// typical joke address. An address too long for any QR code gives an
 /// empty path (the template then leaves the code out).
 pub fn qr_path(text: &str) -> (usize, String) {
-    let Ok(code) = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::L) else {
+    let Some((n, colors)) = qr_modules(text) else {
         return (0, String::new());
     };
-    let n = code.width();
-    let colors = code.to_colors();
     let mut d = String::with_capacity(n * n / 2);
     for y in 0..n {
         let row = &colors[y * n..(y + 1) * n];
@@ -83,17 +81,73 @@ pub fn qr_path(text: &str) -> (usize, String) {
     (n + 2 * QUIET_ZONE, d)
 }
 
+/// The QR code of `text` (L error correction, the smallest version), as
+/// its width and modules, drawn with one fixed mask. `QrCode::new` scores
+/// all eight masks and keeps the best, which took two fifths of a whole
+/// build with a code on every joke page; every mask is valid and phones
+/// read a short address under any of them.
+fn qr_modules(text: &str) -> Option<(usize, Vec<Color>)> {
+    use qrcode::canvas::{Canvas, MaskPattern};
+    let bits = qrcode::bits::encode_auto(text.as_bytes(), EcLevel::L).ok()?;
+    let version = bits.version();
+    let (data, ec) = qrcode::ec::construct_codewords(&bits.into_bytes(), version, EcLevel::L).ok()?;
+    let mut canvas = Canvas::new(version, EcLevel::L);
+    canvas.draw_all_functional_patterns();
+    canvas.draw_data(&data, &ec);
+    canvas.apply_mask(MaskPattern::Checkerboard);
+    Some((version.width().try_into().ok()?, canvas.into_colors()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
+    fn the_fixed_mask_code_is_the_crates_code_but_for_the_mask() {
+        use qrcode::canvas::{Canvas, MaskPattern};
+        use qrcode::QrCode;
+        let masks = [
+            MaskPattern::Checkerboard,
+            MaskPattern::HorizontalLines,
+            MaskPattern::VerticalLines,
+            MaskPattern::DiagonalLines,
+            MaskPattern::LargeCheckerboard,
+            MaskPattern::Fields,
+            MaskPattern::Diamonds,
+            MaskPattern::Meadow,
+        ];
+        for text in [
+            "https://a.example/jokes/x/",
+            "https://jokes.example.com/zh/jokes/冷笑话-老板/",
+        ] {
+            let (n, ours) = qr_modules(text).unwrap();
+            let best = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::L).unwrap();
+            assert_eq!(n, best.width());
+            // Our modules under our mask; the crate's under its best one:
+            // the same code once both are drawn with the crate's choice.
+            let bits = qrcode::bits::encode_auto(text.as_bytes(), EcLevel::L).unwrap();
+            let version = bits.version();
+            let (data, ec) = qrcode::ec::construct_codewords(&bits.into_bytes(), version, EcLevel::L).unwrap();
+            let mut bare = Canvas::new(version, EcLevel::L);
+            bare.draw_all_functional_patterns();
+            bare.draw_data(&data, &ec);
+            let drawn = |m: MaskPattern| {
+                let mut c = bare.clone();
+                c.apply_mask(m);
+                c.into_colors()
+            };
+            assert_eq!(drawn(MaskPattern::Checkerboard), ours);
+            assert!(masks.into_iter().any(|m| drawn(m) == best.to_colors()), "{text}");
+        }
+    }
+
+    #[test]
     fn the_qr_path_draws_every_dark_module_once() {
         let text = "https://punchline.example.com/jokes/the-day-the-coffee-machine-broke/";
         let (size, d) = qr_path(text);
-        let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::L).unwrap();
-        assert_eq!(size, code.width() + 2 * QUIET_ZONE);
-        let dark = code.to_colors().iter().filter(|c| **c == Color::Dark).count();
+        let (n, modules) = qr_modules(text).unwrap();
+        assert_eq!(size, n + 2 * QUIET_ZONE);
+        let dark = modules.iter().filter(|c| **c == Color::Dark).count();
         // Every run is "h<len>": their lengths add up to the dark modules.
         let drawn: usize = d
             .split('h')
