@@ -23,10 +23,12 @@ pub enum Format {
 /// Options shared by every command that builds the site model.
 #[derive(Debug, Clone, Args)]
 pub struct ModelArgs {
-    /// Also show items in review, approved or scheduled (with a PREVIEW banner and noindex).
+    /// Treat items in review, approved or scheduled as live too (pages built this way carry a
+    /// PREVIEW banner and noindex).
     #[arg(long)]
     pub preview: bool,
-    /// Build as if it were this time (YYYY-MM-DD or RFC 3339), for reproducible output.
+    /// Take this time as now (YYYY-MM-DD or RFC 3339): what is live, scheduled or expired is
+    /// decided as of then, so results are reproducible.
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
     /// Use this base URL instead of site.yaml's (a preview host, a local server).
