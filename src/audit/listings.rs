@@ -100,9 +100,16 @@ fn listing(site: &Site, job: &Job) -> Listing {
         }
         Job::Term(tax, i, _) => {
             let term = &site.taxonomy(*tax).terms[*i];
-            let name = format!("{}: {}", tax.singular(), term.name);
+            let name = match term.seo.as_deref().and_then(|s| s.title.clone()) {
+                Some(t) => t,
+                None => format!("{}: {}", tax.singular(), term.name),
+            };
             let generated = head.description == jobs::generated_term_description(site, *tax, term);
-            (PageKind::Term, name, term_file(*tax, &term.slug), 0, generated)
+            let (file, line) = match term.seo.as_deref() {
+                Some(seo) => (seo.path.clone(), seo.description_line),
+                None => (term_file(*tax, &term.slug), 0),
+            };
+            (PageKind::Term, name, file, line, generated)
         }
         Job::Terms(tax) => {
             let tv = crate::theme::views::taxonomy(*tax);
@@ -264,6 +271,14 @@ fn rules(site: &Site, cfg: &AuditConfig, index: &SiteIndex, i: usize, title_widt
             );
             sink.add_at("AUD109", &place, at, msg, fix);
         }
+    }
+    if l.generated_description {
+        let msg = format!("the term page uses the generated description \"{}\"", l.description);
+        let help = format!(
+            "write a description for it in {} (front matter 'description: ...', and an intro below it)",
+            place.path
+        );
+        sink.add_at("AUD120", &place, at, msg, help);
     }
     let me = Me::Listing(i);
     let none: &[PageId] = &[];

@@ -297,6 +297,7 @@ impl JobView<'_> {
             }
             JobView::Term { tax, term, pager } => {
                 (tax.name(), &term.name, &term.slug, &term.url, term.pages.len()).hash(h);
+                term.seo.hash(h);
                 hash_pager(pager, h);
                 pages(&term.pages[pager.items.clone()], h);
             }
@@ -666,12 +667,16 @@ pub fn head(site: &Site, job: &Job) -> HeadView {
             head
         }
         JobView::Term { tax, term, pager } => {
-            let title = format!("{}: {}", tax.singular(), term.name);
-            pager_head(
-                listing(&title, &pager.url, generated_term_description(site, tax, term)),
-                pager,
-                &term.url,
-            )
+            let seo = term.seo.as_deref();
+            let title = match seo.and_then(|s| s.title.clone()) {
+                Some(t) => t,
+                None => format!("{}: {}", tax.singular(), term.name),
+            };
+            let desc = match seo.and_then(|s| s.description.clone()) {
+                Some(d) => d,
+                None => generated_term_description(site, tax, term),
+            };
+            pager_head(listing(&title, &pager.url, desc), pager, &term.url)
         }
         JobView::Terms { tax, .. } => {
             let tv = views::taxonomy(tax);

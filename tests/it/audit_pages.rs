@@ -151,3 +151,93 @@ fn a_description_shared_by_a_listing_and_an_item_is_a_duplicate_on_both() {
         .unwrap()
         .contains("content/pages/contact.md"));
 }
+
+/// A term file for the tag winter, with a title, a description and an intro.
+const WINTER: &str =
+    "---\ntitle: Winter jokes\ndescription: Jokes about snow, ice and the cold, for the days when the \
+                      sun sets at four and you need a laugh on the way home.\n---\nCold jokes, *warmly* told.\n";
+
+#[test]
+fn a_term_file_gives_the_term_page_its_title_description_and_intro() {
+    let s = fixture();
+    s.write("content/tags/winter.md", WINTER);
+    s.build(&[]).ok();
+    let html = s.out("tags/winter/index.html");
+    assert!(html.contains("<title>Winter jokes | Test Jokes</title>"), "{html}");
+    assert!(
+        html.contains("content=\"Jokes about snow, ice and the cold, for the days"),
+        "the meta description: {html}"
+    );
+    let main = crate::support::main_region(&html);
+    let intro = main.find("Cold jokes, <em>warmly</em> told.").expect("the intro");
+    assert!(
+        intro < main.find("/jokes/snow/").unwrap(),
+        "the intro is above the list: {main}"
+    );
+    // Other terms keep the generated words.
+    assert!(s.out("tags/summer/index.html").contains("filed under tag"));
+}
+
+#[test]
+fn the_audit_notes_term_pages_with_the_generated_description_until_they_have_a_file() {
+    let s = fixture();
+    let (_, v) = audit_json(&s, &[]);
+    let winter = found(&v, "AUD120", "content/tags/winter.md");
+    assert_eq!(winter.len(), 1, "{}", all(&v));
+    assert_eq!(winter[0]["level"], "notice");
+    assert_eq!(winter[0]["url"], "/tags/winter/");
+    assert_eq!(found(&v, "AUD120", "content/categories/pets.md").len(), 1);
+    s.write("content/tags/winter.md", WINTER);
+    let (_, v) = audit_json(&s, &[]);
+    assert!(found(&v, "AUD120", "content/tags/winter.md").is_empty(), "{}", all(&v));
+    assert_eq!(page_at(&v, "/tags/winter/")["seo_title"], "Winter jokes | Test Jokes");
+    assert_eq!(
+        found(&v, "AUD120", "content/tags/summer.md").len(),
+        1,
+        "other terms still noted"
+    );
+}
+
+#[test]
+fn two_term_files_with_one_description_are_duplicates() {
+    let s = fixture();
+    s.write("content/tags/winter.md", WINTER);
+    s.write(
+        "content/tags/summer.md",
+        &WINTER.replace("Winter jokes", "Summer jokes"),
+    );
+    let (_, v) = audit_json(&s, &[]);
+    let dup = found(&v, "AUD202", "content/tags/summer.md");
+    assert_eq!(dup.len(), 1, "{}", all(&v));
+    assert_eq!(dup[0]["line"], 3, "at the description: line");
+    assert!(
+        dup[0]["message"].as_str().unwrap().contains("/tags/winter/"),
+        "{}",
+        dup[0]
+    );
+}
+
+#[test]
+fn a_term_file_for_a_term_no_item_has_warns_at_its_path() {
+    let s = fixture();
+    s.write("content/tags/autumn.md", WINTER);
+    s.write("content/categories/weather.md", "---\ndescription: Weather.\n---\n");
+    let run = s.build(&[]).ok();
+    assert!(
+        run.stderr
+            .contains("content/tags/autumn.md:1:1: warning[TRM001]: no shown item has the tag 'autumn'"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("weather.md"), "{}", run.stderr);
+    assert!(!run.stderr.contains("CNT001"), "{}", run.stderr);
+    s.write("content/tags/winter.md", "---\nauthor: alice\n---\n");
+    let run = s.build(&[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("content/tags/winter.md:2:1: error[FM003]: unknown field 'author' in a term file"),
+        "{}",
+        run.stderr
+    );
+}
