@@ -310,12 +310,18 @@ impl Engine {
         let pages = self.sources.render(&root, stale, &inputs);
         t.lap("routes and markdown");
         let hero_diags = self.update_heroes(&pages, changes.site_static || changes.config);
-        let (site, site_diags) = Site::new(
+        let (mut site, mut site_diags) = Site::new(
             self.config.clone(),
             now,
             self.opts.preview,
             pages,
             self.heroes.1.clone(),
+        );
+        let (term_files, term_diags) = crate::content::terms::load(&root);
+        site_diags.extend(
+            term_diags
+                .into_iter()
+                .chain(crate::site::terms::attach(&mut site, term_files)),
         );
         t.lap("site model");
         let mut diags: Vec<Diagnostic> = self.config_diags.iter().chain(&self.theme_diags).cloned().collect();

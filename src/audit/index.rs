@@ -7,6 +7,7 @@
 //! description. Built in parallel where it is per page; read without locks
 //! by the page rules afterwards.
 
+use super::listings::{self, Listing};
 use super::text::{self, Phrase};
 use crate::content::Kind;
 use crate::output::{jobs, sitemap};
@@ -211,6 +212,12 @@ pub struct SiteIndex<'a> {
     pub titles: HashMap<String, Vec<PageId>>,
     /// Pages that rank by lowercase meta description (given ones only).
     pub descriptions: HashMap<String, Vec<PageId>>,
+    /// The generated pages of the sitemap (home, listings, terms).
+    pub listings: Vec<Listing>,
+    /// Listings (indexes into `listings`) by lowercase `<title>`.
+    pub listing_titles: HashMap<String, Vec<usize>>,
+    /// Listings by lowercase meta description.
+    pub listing_descriptions: HashMap<String, Vec<usize>>,
 }
 
 /// Whether a page's SEO matters: a live page not marked noindex, and in a
@@ -247,6 +254,9 @@ impl<'a> SiteIndex<'a> {
             focus_groups: HashMap::new(),
             titles: HashMap::new(),
             descriptions: HashMap::new(),
+            listings: Vec::new(),
+            listing_titles: HashMap::new(),
+            listing_descriptions: HashMap::new(),
         };
         let planned = jobs::plan(site);
         index.known = known_paths(site, theme, root, &planned);
@@ -260,6 +270,8 @@ impl<'a> SiteIndex<'a> {
         for (i, p) in site.pages.iter().enumerate() {
             index.in_sitemap[i] = locs.contains(&site.config.permalink(&sitemap::encode_path(&p.url)));
         }
+        index.listings = listings::collect(site, &planned, &locs);
+        (index.listing_titles, index.listing_descriptions) = listings::groups(&index.listings);
         for (i, t) in texts.iter().enumerate() {
             if !ranks(site, i) {
                 continue;

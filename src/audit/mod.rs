@@ -23,6 +23,7 @@ pub mod coverage;
 pub mod finding;
 pub mod format;
 pub mod index;
+pub mod listings;
 pub mod page;
 pub mod report;
 pub mod rules;
@@ -44,7 +45,7 @@ use crate::theme::Theme;
 use coverage::TargetKeyword;
 use index::{PageText, SiteIndex};
 use rayon::prelude::*;
-use report::{FindingSink, Generator, PageReport, SiteInfo, Summary, SCHEMA};
+use report::{FindingSink, Generator, PageReport, SiteInfo, Skipped, Summary, SCHEMA};
 use std::path::Path;
 
 /// What the audit reads besides the site and theme.
@@ -177,12 +178,27 @@ pub fn audit(site: &Site, theme: &Theme, root: &Path, settings: &Settings) -> Re
         .keywords
         .as_deref()
         .map(|k| coverage::check(k, site, &texts, &mut sink));
+    let listed = listings::check(site, cfg, &index, &templates);
+    lap.lap("audit: listings");
     let mut rest = sink.findings;
+    rest.extend(listed.findings);
     report::sort(&mut rest);
-    let (pages, findings) = assemble(checked, rest);
+    let (mut pages, findings) = assemble(checked, rest);
+    // Listings go between the content pages by path: two sorted runs, merged.
+    pages.extend(listed.pages);
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
     lap.lap("audit: coverage and report");
     let terms = corpus.site_terms(cfg.terms.max(10));
-    Ok(finish(site, cfg, pages, findings, coverage, terms))
+    let skipped = Skipped {
+        checks: listed.skipped,
+        pages: index.listings.len(),
+        rules: listings::ITEM_ONLY
+            .iter()
+            .copied()
+            .filter(|c| cfg.level(c).is_some() && listed.skipped > 0)
+            .collect(),
+    };
+    Ok(finish(site, cfg, pages, findings, coverage, terms, skipped))
 }
 
 /// The report around its lists: summary, site, thresholds, rules.
@@ -193,6 +209,7 @@ fn finish(
     findings: Vec<Finding>,
     coverage: Option<coverage::Coverage>,
     terms: terms::SiteTerms,
+    skipped: Skipped,
 ) -> Report {
     let summary = Summary {
         score: mean_score(&pages),
@@ -204,6 +221,7 @@ fn finish(
             .filter(|p| p.density.is_some_and(|d| cfg.keyword_density.contains(d)))
             .count(),
         coverage_percent: coverage.as_ref().map(coverage::Coverage::percent),
+        skipped,
     };
     Report {
         schema: SCHEMA,
@@ -281,7 +299,7 @@ fn page_report(
     PageReport {
         path: report::path_text(&p.doc.path),
         url: p.url.clone(),
-        kind: p.doc.kind,
+        kind: p.doc.kind.into(),
         title: p.doc.meta.title.clone(),
         seo_title: text.title.clone(),
         description: match seo.description.as_deref() {

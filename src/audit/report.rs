@@ -102,17 +102,84 @@ pub struct Summary {
     pub density_in_range: usize,
     /// Percent of keywords.yaml targets with a page focused on them (null without the file).
     pub coverage_percent: Option<u32>,
+    /// Item-only checks not run on pages without a text or focus keyword.
+    pub skipped: Skipped,
+}
+
+/// Checks skipped because the page has nothing for them to look at: the
+/// home page, listings and term pages have no text and no focus keyword.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Skipped {
+    /// Rule checks not run (pages times rules).
+    pub checks: usize,
+    /// Pages they were skipped on.
+    pub pages: usize,
+    /// The rules skipped there (those turned on).
+    pub rules: Vec<&'static str>,
+}
+
+/// What a page of the report is: a content page's kind, or one of the
+/// pages the site generates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageKind {
+    /// content/jokes/
+    Joke,
+    /// content/bulletins/
+    Bulletin,
+    /// content/pages/
+    Page,
+    /// content/specials/
+    Special,
+    /// The home page.
+    Home,
+    /// A page of the jokes or bulletins listing.
+    Section,
+    /// A tag's or category's page.
+    Term,
+    /// The index of all tags or categories.
+    Taxonomy,
+}
+
+impl From<Kind> for PageKind {
+    fn from(k: Kind) -> Self {
+        match k {
+            Kind::Joke => PageKind::Joke,
+            Kind::Bulletin => PageKind::Bulletin,
+            Kind::Page => PageKind::Page,
+            Kind::Special => PageKind::Special,
+        }
+    }
+}
+
+impl PageKind {
+    /// The lowercase name, as JSON writes it.
+    pub fn noun(self) -> &'static str {
+        match self {
+            PageKind::Joke => "joke",
+            PageKind::Bulletin => "bulletin",
+            PageKind::Page => "page",
+            PageKind::Special => "special",
+            PageKind::Home => "home",
+            PageKind::Section => "section",
+            PageKind::Term => "term",
+            PageKind::Taxonomy => "taxonomy",
+        }
+    }
 }
 
 /// One page's facts and score.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageReport {
-    /// Content file.
+    /// Content file; for a generated page the file that names it
+    /// (site.yaml for the home page, the term's file for a term page,
+    /// which may not exist yet), else its URL.
     pub path: String,
     /// Site path.
     pub url: String,
-    /// joke, bulletin, page or special.
-    pub kind: Kind,
+    /// joke, bulletin, page or special; home, section, term or taxonomy
+    /// for the pages the site generates.
+    pub kind: PageKind,
     /// Front matter title.
     pub title: String,
     /// `<title>` as rendered.

@@ -208,6 +208,13 @@ pub const RULES: &[Rule] = &[
         "the page's schema.org structured data has every property its type needs",
     ),
     rule(
+        "AUD120",
+        "term-description-generated",
+        N,
+        S,
+        "a tag or category page has its own description (a term file), not the generated one",
+    ),
+    rule(
         "AUD201",
         "duplicate-title",
         W,

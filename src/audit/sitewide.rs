@@ -16,15 +16,18 @@ use crate::output::sitemap::encode_path;
 use crate::site::{PageId, Site, Visibility};
 
 impl Checker<'_, '_, '_> {
-    /// AUD201 / AUD202 / AUD117: what the page shares with other pages.
+    /// AUD201 / AUD202 / AUD117: what the page shares with other pages
+    /// (content pages and listings alike).
     pub(super) fn duplicates(&mut self) {
         let ix = self.ctx.index;
         let title_key = self.text.title.trim().to_lowercase();
-        if let Some(others) = ix.titles.get(&title_key).filter(|v| v.len() > 1) {
+        let items = ix.titles.get(&title_key).map_or(&[][..], Vec::as_slice);
+        let listed = ix.listing_titles.get(&title_key).map_or(&[][..], Vec::as_slice);
+        if items.len() + listed.len() > 1 {
             let msg = format!(
                 "the SEO title \"{}\" is also used by {}",
                 self.text.title,
-                self.others(others)
+                self.others(items, listed)
             );
             self.add(
                 "AUD201",
@@ -34,8 +37,11 @@ impl Checker<'_, '_, '_> {
             );
         }
         if let Some(d) = self.page.doc.meta.seo.description.as_deref() {
-            if let Some(others) = ix.descriptions.get(&d.trim().to_lowercase()).filter(|v| v.len() > 1) {
-                let msg = format!("the meta description is also used by {}", self.others(others));
+            let key = d.trim().to_lowercase();
+            let items = ix.descriptions.get(&key).map_or(&[][..], Vec::as_slice);
+            let listed = ix.listing_descriptions.get(&key).map_or(&[][..], Vec::as_slice);
+            if items.len() + listed.len() > 1 {
+                let msg = format!("the meta description is also used by {}", self.others(items, listed));
                 self.add(
                     "AUD202",
                     self.at.seo_field("description"),
@@ -56,7 +62,7 @@ impl Checker<'_, '_, '_> {
                         .as_deref()
                         .unwrap_or_default()
                         .trim(),
-                    self.others(others)
+                    self.others(others, &[])
                 );
                 let help = "give each page its own focus keyword, or merge the pages";
                 self.add("AUD117", self.at.seo_field("focus_keyword"), msg, help);
@@ -64,20 +70,16 @@ impl Checker<'_, '_, '_> {
         }
     }
 
-    /// "content/jokes/b.md (/jokes/b/)", up to three, then "and N more".
-    fn others(&self, ids: &[PageId]) -> String {
-        let pages = &self.ctx.site.pages;
-        let mut list: Vec<String> = ids
-            .iter()
-            .filter(|&&i| i != self.id)
-            .take(3)
-            .map(|&i| format!("{} ({})", pages[i].doc.path.display(), pages[i].url))
-            .collect();
-        let rest = ids.len() - 1 - list.len();
-        if rest > 0 {
-            list.push(format!("and {rest} more"));
-        }
-        list.join(", ")
+    /// "content/jokes/b.md (/jokes/b/)" and listings' URLs, up to three,
+    /// then "and N more".
+    fn others(&self, ids: &[PageId], listed: &[usize]) -> String {
+        super::listings::others(
+            self.ctx.site,
+            self.ctx.index,
+            ids,
+            listed,
+            super::listings::Me::Item(self.id),
+        )
     }
 
     /// AUD205, AUD206: internal links that lead nowhere.

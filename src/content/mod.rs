@@ -10,6 +10,7 @@ pub mod git;
 pub mod meta;
 pub mod people;
 mod status;
+pub mod terms;
 pub mod url_fields;
 
 pub use meta::Meta;
@@ -358,6 +359,10 @@ pub fn load(root: &Path, roles: &(impl Members + Sync)) -> Result<(Vec<Document>
 /// Parses one file's text. `rel` is its path from the site root.
 pub fn parse_document(rel: &Path, text: &str, roles: &impl Members) -> (Option<Document>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    if terms::is_term_path(rel) {
+        // A tag's or category's own file, read by `terms::load`.
+        return (None, diags);
+    }
     let rel_str = rel.to_string_lossy().replace('\\', "/");
     let in_content = rel_str.strip_prefix("content/").unwrap_or(&rel_str).to_string();
     let section = in_content.split('/').next().unwrap_or("");

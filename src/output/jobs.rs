@@ -297,6 +297,7 @@ impl JobView<'_> {
             }
             JobView::Term { tax, term, pager } => {
                 (tax.name(), &term.name, &term.slug, &term.url, term.pages.len()).hash(h);
+                term.seo.hash(h);
                 hash_pager(pager, h);
                 pages(&term.pages[pager.items.clone()], h);
             }
@@ -588,7 +589,6 @@ fn pager_head(mut head: HeadView, pager: &Pager, base: &str) -> HeadView {
 /// Inserts the job's own variables into `ctx` and returns its `<head>`.
 /// Reads the site only through the job's [`JobView`] (and site settings).
 fn fill(site: &Site, job: &Job, ctx: &mut PageVars) -> HeadView {
-    let listing = |title: &str, url: &str, desc: String| views::head_for_listing(site, title, url, desc);
     match job.view(site) {
         JobView::Home {
             jokes,
@@ -600,32 +600,15 @@ fn fill(site: &Site, job: &Job, ctx: &mut PageVars) -> HeadView {
             ctx.insert("latest_jokes", &cards(jokes, true));
             ctx.insert("latest_bulletins", &cards(bulletins, false));
             ctx.insert("pinned", &cards(&pinned, true));
-            let mut head = listing(&site.config.title, "/", site.config.description.clone());
-            head.feed = Some(views::JOKES.feed.into());
-            head
         }
-        JobView::Item { id, .. } => {
-            ctx.insert("page", &views::page(site, id));
-            views::head_for_page(site, id)
-        }
+        JobView::Item { id, .. } => ctx.insert("page", &views::page(site, id)),
         JobView::Section { kind, ids, pager } => {
-            let section = if kind == Kind::Joke {
-                views::JOKES
-            } else {
-                views::BULLETINS
-            };
+            let section = section_of(kind);
             ctx.insert(
                 "paginator",
                 &views::paginator(site, ids, pager, section.url, kind == Kind::Joke),
             );
-            let desc = format!(
-                "{} on {}: page {} of {}.",
-                section.title, site.config.title, pager.number, pager.total
-            );
-            let mut head = pager_head(listing(section.title, &pager.url, desc), pager, section.url);
-            head.feed = Some(section.feed.into());
             ctx.insert("section", &section);
-            head
         }
         JobView::Term { tax, term, pager } => {
             ctx.insert("taxonomy", &views::taxonomy(tax));
@@ -634,30 +617,75 @@ fn fill(site: &Site, job: &Job, ctx: &mut PageVars) -> HeadView {
                 "paginator",
                 &views::paginator(site, &term.pages, pager, &term.url, false),
             );
-            let title = format!("{}: {}", tax.singular(), term.name);
-            let desc = format!(
-                "{} item{} filed under {} “{}” on {}.",
-                term.pages.len(),
-                if term.pages.len() == 1 { "" } else { "s" },
-                tax.singular().to_lowercase(),
-                term.name,
-                site.config.title
-            );
-            pager_head(listing(&title, &pager.url, desc), pager, &term.url)
         }
         JobView::Terms { tax, terms } => {
-            let tv = views::taxonomy(tax);
             let terms: Vec<_> = terms.iter().map(views::term).collect();
             ctx.insert("terms", &terms);
-            let desc = format!("All {} on {}.", tv.name, site.config.title);
-            let head = listing(tv.title, &tv.url, desc);
-            ctx.insert("taxonomy", &tv);
+            ctx.insert("taxonomy", &views::taxonomy(tax));
+        }
+        JobView::Special { special, pager, .. } => {
+            let url = &site.pages[special.page].url;
+            ctx.insert("paginator", &views::paginator(site, &special.items, pager, url, true));
+            ctx.insert("special", &views::special(site, special.page));
+        }
+        JobView::NotFound => {}
+        JobView::Random { .. } => ctx.insert("random", &views::random(site)),
+        JobView::Redirect { .. } => {}
+    }
+    head(site, job)
+}
+
+fn section_of(kind: Kind) -> views::SectionView {
+    if kind == Kind::Joke {
+        views::JOKES
+    } else {
+        views::BULLETINS
+    }
+}
+
+/// The `<head>` of a job (title, description, canonical, ...) without
+/// rendering it: what the page shows search engines. The build renders
+/// it into every page; the audit reads it for the pages that have no
+/// content file (home, listings, term pages).
+pub fn head(site: &Site, job: &Job) -> HeadView {
+    let listing = |title: &str, url: &str, desc: String| views::head_for_listing(site, title, url, desc);
+    match job.view(site) {
+        JobView::Home { .. } => {
+            let mut head = listing(&site.config.title, "/", site.config.description.clone());
+            head.feed = Some(views::JOKES.feed.into());
             head
+        }
+        JobView::Item { id, .. } => views::head_for_page(site, id),
+        JobView::Section { kind, pager, .. } => {
+            let section = section_of(kind);
+            let desc = format!(
+                "{} on {}: page {} of {}.",
+                section.title, site.config.title, pager.number, pager.total
+            );
+            let mut head = pager_head(listing(section.title, &pager.url, desc), pager, section.url);
+            head.feed = Some(section.feed.into());
+            head
+        }
+        JobView::Term { tax, term, pager } => {
+            let seo = term.seo.as_deref();
+            let title = match seo.and_then(|s| s.title.clone()) {
+                Some(t) => t,
+                None => format!("{}: {}", tax.singular(), term.name),
+            };
+            let desc = match seo.and_then(|s| s.description.clone()) {
+                Some(d) => d,
+                None => generated_term_description(site, tax, term),
+            };
+            pager_head(listing(&title, &pager.url, desc), pager, &term.url)
+        }
+        JobView::Terms { tax, .. } => {
+            let tv = views::taxonomy(tax);
+            let desc = format!("All {} on {}.", tv.name, site.config.title);
+            listing(tv.title, &tv.url, desc)
         }
         JobView::Special { special, pager, .. } => {
             let url = &site.pages[special.page].url;
             let view = views::special(site, special.page);
-            ctx.insert("paginator", &views::paginator(site, &special.items, pager, url, true));
             let mut head = pager_head(views::head_for_page(site, special.page), pager, url);
             if pager.number > 1 {
                 head.canonical = site.config.permalink(&pager.url);
@@ -667,7 +695,6 @@ fn fill(site: &Site, job: &Job, ctx: &mut PageVars) -> HeadView {
             if let Some(img) = view.hero_image {
                 head.og_image.get_or_insert_with(|| site.config.permalink(img));
             }
-            ctx.insert("special", &view);
             head
         }
         JobView::NotFound => {
@@ -676,7 +703,6 @@ fn fill(site: &Site, job: &Job, ctx: &mut PageVars) -> HeadView {
             head
         }
         JobView::Random { .. } => {
-            ctx.insert("random", &views::random(site));
             let mut head = listing("A random joke", views::RANDOM_URL, "A joke picked at random.".into());
             head.noindex = true;
             head
@@ -688,6 +714,19 @@ fn fill(site: &Site, job: &Job, ctx: &mut PageVars) -> HeadView {
             head
         }
     }
+}
+
+/// The description a term page has when nothing better is written: the
+/// same sentence on every term but for its count and name.
+pub fn generated_term_description(site: &Site, tax: TaxonomyKind, term: &Term) -> String {
+    format!(
+        "{} item{} filed under {} “{}” on {}.",
+        term.pages.len(),
+        if term.pages.len() == 1 { "" } else { "s" },
+        tax.singular().to_lowercase(),
+        term.name,
+        site.config.title
+    )
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 pub mod langs;
 pub mod related;
 pub mod routes;
+pub mod terms;
 
 pub use routes::{lang_prefix, Routes, Show, Visibility};
 
@@ -150,6 +151,8 @@ pub struct Term {
     pub url: String,
     /// Pages, newest first.
     pub pages: Vec<PageId>,
+    /// Its own title, description and intro, from its term file.
+    pub seo: Option<std::sync::Arc<terms::TermSeo>>,
 }
 
 /// All terms of one taxonomy, sorted by slug.
@@ -468,6 +471,7 @@ fn taxonomy(pages: &[Arc<Page>], jokes: &[PageId], bulletins: &[PageId], kind: T
                     url,
                     slug: slug.clone(),
                     pages: Vec::new(),
+                    seo: None,
                 });
                 terms.len() - 1
             });

@@ -337,6 +337,10 @@ pub struct TermView<'a> {
     pub url: &'a str,
     /// How many items carry it.
     pub count: usize,
+    /// Its term file's title, if any.
+    pub title: Option<&'a str>,
+    /// Its term file's intro, as HTML (empty without one).
+    pub intro: &'a str,
 }
 
 /// A special landing page.
@@ -528,6 +532,8 @@ pub fn term(t: &Term) -> TermView<'_> {
         slug: &t.slug,
         url: &t.url,
         count: t.pages.len(),
+        title: t.seo.as_deref().and_then(|s| s.title.as_deref()),
+        intro: t.seo.as_deref().map_or("", |s| s.intro_html.as_str()),
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod attack;
 mod audit;
+mod audit_pages;
 mod browser;
 mod build;
 mod daily;

@@ -188,6 +188,13 @@ fn cards(r: &Report, h: &mut String) {
     if let Some(c) = s.coverage_percent {
         items.push(("", format!("{c}%"), "target keywords covered"));
     }
+    if s.skipped.checks > 0 {
+        items.push((
+            "",
+            s.skipped.checks.to_string(),
+            "item-only checks skipped on pages without text (home, listings, terms)",
+        ));
+    }
     h.push_str("<section class=\"cards\">");
     for (class, value, label) in items {
         let _ = write!(

@@ -120,6 +120,15 @@ fn summary(report: &Report, w: &mut dyn Write) -> io::Result<()> {
         "focus keywords: {} of {} pages declare one, {} within the density range",
         s.with_focus_keyword, s.pages, s.density_in_range
     )?;
+    if s.skipped.checks > 0 {
+        writeln!(
+            w,
+            "skipped {} item-only checks on {} pages without text or focus keyword (home, listings, terms): {}",
+            s.skipped.checks,
+            s.skipped.pages,
+            s.skipped.rules.join(", ")
+        )?;
+    }
     if let Some(b) = &report.baseline {
         writeln!(
             w,

@@ -45,7 +45,7 @@ fn text_report_groups_findings_by_page_like_diagnostics() {
         "{out}"
     );
     assert!(
-        out.contains("audited 3 pages: 0 errors, 2 warnings, 1 notice; mean page score"),
+        out.contains("audited 5 pages: 0 errors, 2 warnings, 1 notice; mean page score"),
         "{out}"
     );
     // Warnings before notices, by line within each level.
