@@ -169,19 +169,17 @@ pub fn groups(listings: &[Listing]) -> (HashMap<String, Vec<usize>>, HashMap<Str
 /// "content/jokes/b.md (/jokes/b/)" for items, the URL for listings, up
 /// to three, then "and N more"; `me` is left out.
 pub fn others(site: &Site, index: &SiteIndex, items: &[PageId], listings: &[usize], me: Me) -> String {
+    // Only the three shown are formatted: a description shared by
+    // thousands of pages is reported on each of them, and formatting the
+    // whole group for every one of its members was quadratic.
+    let items = items.iter().filter(|&&i| me != Me::Item(i));
+    let listings = listings.iter().filter(|&&i| me != Me::Listing(i));
+    let total = items.clone().count() + listings.clone().count();
     let mut all: Vec<String> = items
-        .iter()
-        .filter(|&&i| me != Me::Item(i))
         .map(|&i| format!("{} ({})", site.pages[i].doc.path.display(), site.pages[i].url))
+        .chain(listings.map(|&i| index.listings[i].url.clone()))
+        .take(3)
         .collect();
-    all.extend(
-        listings
-            .iter()
-            .filter(|&&i| me != Me::Listing(i))
-            .map(|&i| index.listings[i].url.clone()),
-    );
-    let total = all.len();
-    all.truncate(3);
     if total > 3 {
         all.push(format!("and {} more", total - 3));
     }
