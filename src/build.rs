@@ -375,6 +375,13 @@ impl Engine {
         Ok(())
     }
 
+    /// Drops the sources of a build that keeps no cache: its pages hold all
+    /// that rendering reads, and the sources' copy of every document would
+    /// only add to the memory rendering needs.
+    fn forget_sources(&mut self) {
+        self.sources = Sources::default();
+    }
+
     /// Saves the sources for the next build, when they are kept.
     fn save(&mut self) {
         if let Some(file) = &self.store {
@@ -526,6 +533,9 @@ pub fn build_then(opts: &BuildOptions, progress: &dyn Progress, after: &mut Afte
     }
     let (site, mut diags) = engine.load(&Changes::everything())?;
     let counts = engine.last_run();
+    if !opts.cache {
+        engine.forget_sources();
+    }
     sort(&mut diags);
     let theme = match engine.theme() {
         Some(t) if !has_errors(&diags) => t,
@@ -541,8 +551,9 @@ pub fn build_then(opts: &BuildOptions, progress: &dyn Progress, after: &mut Afte
         None
     };
     let empty = OutputCache::default();
+    // Without a cache no job key is computed: nothing would read them.
     let previous = Previous {
-        cache: Some(prev.as_ref().map_or(&empty, |p| &p.cache)),
+        cache: opts.cache.then(|| prev.as_ref().map_or(&empty, |p| &p.cache)),
         manifest: prev.as_ref().map(|p| &p.manifest),
     };
     let sink = DirSink::new(staging.path());

@@ -90,7 +90,8 @@ pub struct Entry {
     /// The document; its body is kept only until it is rendered.
     pub doc: Document,
     stamp: Stamp,
-    /// Its front matter as written, to save the entry.
+    /// Its front matter as written, to save the entry (empty when the
+    /// state is not saved).
     front: Box<str>,
     /// Parsed this run: the body is in `doc`.
     fresh: bool,
@@ -137,6 +138,10 @@ pub struct Sources {
     basis: u64,
     /// Whether anything changed since the state was restored or saved.
     dirty: bool,
+    /// Whether the state is saved between builds ([`Sources::restore`] was
+    /// called): only then is each file's front matter kept, a copy of a
+    /// tenth of the sources that a build from scratch never reads.
+    saved: bool,
     /// Files parsed and bodies rendered by the last run.
     pub last_run: Counts,
 }
@@ -165,6 +170,7 @@ impl Sources {
             *self = Sources {
                 basis,
                 dirty: true,
+                saved: self.saved,
                 ..Sources::default()
             };
         }
@@ -189,21 +195,27 @@ impl Sources {
         roles: &Roles,
         given: Option<(&Path, &str)>,
     ) -> Vec<String> {
-        let entries = &self.entries;
+        let (entries, keep_front) = (&self.entries, self.saved);
         let found = |rel: &Path| entries.binary_search_by(|e| e.doc.path.as_path().cmp(rel)).ok();
         let reads: Vec<Read> = paths
             .par_iter()
             .map(|rel| {
                 let old = found(rel).map(|i| &entries[i].stamp);
                 if let Some((_, text)) = given.filter(|(p, _)| *p == rel.as_path()) {
-                    let (doc, d) = parse(rel, text, roles);
+                    let (doc, d) = parse(rel, text, roles, keep_front);
                     return Read::Parsed(Stamp::default(), doc.map(Box::new), d);
                 }
-                read(root, rel, old, trust, roles)
+                read(root, rel, old, trust, roles, keep_front)
             })
             .collect();
         let mut gone = Vec::new();
-        let mut fresh = Vec::new();
+        // Sized once: an entry is a kilobyte, and growing the list by
+        // doubling touched three times the memory it ends up holding.
+        let new = reads
+            .iter()
+            .filter(|r| matches!(r, Read::Parsed(_, Some(_), _)))
+            .count();
+        let mut fresh = Vec::with_capacity(new);
         self.last_run = Counts::default();
         for (rel, r) in paths.iter().zip(reads) {
             let at = self.entries.binary_search_by(|e| e.doc.path.cmp(rel));
@@ -251,9 +263,14 @@ impl Sources {
         }
         if !fresh.is_empty() {
             // New files are merged in at once: inserting them one by one
-            // would move the whole list for each.
-            self.entries.append(&mut fresh);
-            self.entries.sort_by(|a, b| a.doc.path.cmp(&b.doc.path));
+            // would move the whole list for each. Paths are unique, so an
+            // unstable sort is the same sort, and it needs no scratch copy.
+            if self.entries.is_empty() {
+                self.entries = fresh;
+            } else {
+                self.entries.append(&mut fresh);
+            }
+            self.entries.sort_unstable_by(|a, b| a.doc.path.cmp(&b.doc.path));
         }
         gone
     }
@@ -329,7 +346,7 @@ impl Sources {
                 let rel = &entries[i].doc.path;
                 match content::read_source(root, rel) {
                     Ok(text) => {
-                        let (doc, d) = parse(rel, &text, inputs.roles);
+                        let (doc, d) = parse(rel, &text, inputs.roles, false);
                         (i, doc.map(|(d, _)| d), d)
                     }
                     Err(e) => (i, None, vec![*e.diagnostic]),
@@ -400,6 +417,7 @@ impl Sources {
     /// read); an entry whose front matter now has problems is left out,
     /// so its file is read as new.
     pub fn restore(&mut self, file: &Path, basis: u64, roles: &Roles) {
+        self.saved = true;
         self.set_basis(basis);
         let Ok(f) = std::fs::File::open(file) else { return };
         let mut lines = std::io::BufReader::new(f).lines();
@@ -430,7 +448,8 @@ impl Sources {
     /// sees the old or the new one whole), when anything changed since it
     /// was restored. A cache that cannot be written only costs time later.
     pub fn save(&mut self, file: &Path) {
-        if !self.dirty && file.exists() {
+        // Without `restore` no front matter was kept: nothing to save.
+        if !self.saved || (!self.dirty && file.exists()) {
             return;
         }
         let lines: Vec<Vec<u8>> = self
@@ -455,7 +474,7 @@ impl Sources {
 
 /// Reads `rel` unless its stamp says it is unchanged, and parses it when
 /// its bytes changed.
-fn read(root: &Path, rel: &Path, old: Option<&Stamp>, trust: bool, roles: &Roles) -> Read {
+fn read(root: &Path, rel: &Path, old: Option<&Stamp>, trust: bool, roles: &Roles, keep_front: bool) -> Read {
     let meta = match std::fs::metadata(root.join(rel)) {
         Ok(m) => Some(m),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Read::Gone,
@@ -477,14 +496,18 @@ fn read(root: &Path, rel: &Path, old: Option<&Stamp>, trust: bool, roles: &Roles
     if old.is_some_and(|o| *o != Stamp::default() && o.hash == hash && o.size == text.len() as u64) {
         return Read::Restamped(stamp);
     }
-    let (doc, d) = parse(rel, &text, roles);
+    let (doc, d) = parse(rel, &text, roles, keep_front);
     Read::Parsed(stamp, doc.map(Box::new), d)
 }
 
-/// Parses one file's text, keeping its front matter as written.
-fn parse(rel: &Path, text: &str, roles: &Roles) -> (Option<(Document, Box<str>)>, Vec<Diagnostic>) {
+/// Parses one file's text, keeping its front matter as written when
+/// `keep_front` (else an empty one).
+fn parse(rel: &Path, text: &str, roles: &Roles, keep_front: bool) -> (Option<(Document, Box<str>)>, Vec<Diagnostic>) {
     let (doc, d) = content::parse_document(rel, text, roles);
-    let front = content::split(text).map(|s| s.front).unwrap_or("");
+    let front = match keep_front {
+        true => content::split(text).map(|s| s.front).unwrap_or(""),
+        false => "",
+    };
     (doc.map(|doc| (doc, front.into())), d)
 }
 
@@ -639,7 +662,7 @@ impl<'a> Line<'a> {
     fn entry(self, roles: &Roles) -> Option<Entry> {
         let path = PathBuf::from(&*self.path);
         let text = format!("---\n{}---\n", self.front);
-        let (doc, d) = parse(&path, &text, roles);
+        let (doc, d) = parse(&path, &text, roles, true);
         let (doc, front) = doc.filter(|_| d.is_empty())?;
         let stored = self.body.map(|b| {
             let html = b.html.into_owned();

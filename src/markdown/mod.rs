@@ -279,6 +279,9 @@ fn render_plain(body: &str, placeholders: &[usize], opts: &RenderOptions) -> (Re
     if opts.bodies.html() {
         pulldown_cmark::html::push_html(&mut r.out.html, events.iter().cloned());
         pulldown_cmark::html::push_html(&mut r.out.summary_html, events[..summary_end].iter().cloned());
+        // The guess above is often far from the length: the model keeps
+        // every body until the build ends.
+        r.out.html.shrink_to_fit();
     }
     r.out.word_count = count_words(&r.out.plain_text);
     if !opts.bodies.whole_text() {

@@ -31,14 +31,18 @@
 //! The script segments a Chinese query against the indexed words.
 //!
 //! Each page's part is made on its own ([`entry`]), so the dev server can
-//! reuse the parts of unchanged pages; [`assemble`] joins them.
+//! reuse the parts of unchanged pages; [`assemble`] joins them. A build
+//! without a cache ([`index`]) folds each part into the postings as it is
+//! made, a batch at a time: the word lists of every page are never all in
+//! memory at once.
 
 use crate::markdown::is_cjk;
 use crate::site::{PageId, Site};
 use crate::theme::views::excerpt;
 use jieba_rs::Jieba;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// Characters of body text shown under a result.
@@ -59,6 +63,22 @@ const STOP: &[&str] = &[
     "there", "they", "this", "to", "was", "we", "were", "with", "you", "your", "的", "了", "是", "在", "和", "也",
     "就", "都", "着", "吗", "吧", "呢", "啊",
 ];
+
+/// Bytes of the longest stop word: a longer word is never looked up.
+const STOP_MAX_BYTES: usize = {
+    let mut max = 0;
+    let mut i = 0;
+    while i < STOP.len() {
+        if STOP[i].len() > max {
+            max = STOP[i].len();
+        }
+        i += 1;
+    }
+    max
+};
+
+/// Pages whose parts [`index`] makes side by side before folding them in.
+const BATCH: usize = 256;
 
 /// Field weights as stored in postings.
 const TITLE: u8 = 3;
@@ -108,9 +128,14 @@ pub fn listed(site: &Site) -> impl Iterator<Item = PageId> + '_ {
 
 /// One page's part of the index, as JSON.
 pub fn entry(site: &Site, id: PageId) -> String {
+    to_json(&part(site, id))
+}
+
+/// One page's part of the index.
+fn part(site: &Site, id: PageId) -> Entry {
     let p = &site.pages[id];
     let m = &p.doc.meta;
-    entry_of(&Source {
+    part_of(&Source {
         title: &m.title,
         url: &p.url,
         kind: p.doc.kind.noun(),
@@ -124,7 +149,16 @@ pub fn entry(site: &Site, id: PageId) -> String {
 
 /// The part of the index made from `s`, as JSON.
 pub fn entry_of(s: &Source) -> String {
-    let mut words: BTreeMap<String, u8> = BTreeMap::new();
+    to_json(&part_of(s))
+}
+
+fn to_json(e: &Entry) -> String {
+    serde_json::to_string(e).expect("plain data always serializes")
+}
+
+/// The part of the index made from `s`: its words, each once.
+fn part_of(s: &Source) -> Entry {
+    let mut words: FxHashMap<String, u8> = FxHashMap::default();
     let mut add = |text: &str, field: u8| {
         for_each_word(text, &mut |w| match words.get_mut(w) {
             Some(best) => *best = (*best).max(field),
@@ -138,7 +172,9 @@ pub fn entry_of(s: &Source) -> String {
         add(t, TERM);
     }
     add(&html_text(s.html), BODY);
-    let e = Entry {
+    // In no particular order: the postings do not depend on it.
+    let words: Vec<(String, u8)> = words.into_iter().collect();
+    Entry {
         doc: [
             s.title.into(),
             s.url.into(),
@@ -147,53 +183,78 @@ pub fn entry_of(s: &Source) -> String {
             s.date_human.into(),
             excerpt(s.plain, SNIPPET_CHARS),
         ],
-        words: words.into_iter().collect(),
-    };
-    serde_json::to_string(&e).expect("plain data always serializes")
+        words,
+    }
 }
 
 /// Joins entries (in index order) into the index document.
 pub fn assemble<'a>(entries: impl Iterator<Item = &'a str>) -> Vec<u8> {
-    let mut docs: Vec<[String; 6]> = Vec::new();
-    let mut postings: BTreeMap<String, (Vec<u8>, usize)> = BTreeMap::new();
+    let mut index = Inverted::default();
     for e in entries {
         // Entries come from `entry`: a part that does not read back is a
         // bug, and leaving the page out of search is the least harm.
-        let Ok(e) = serde_json::from_str::<Entry>(e) else {
-            continue;
-        };
-        let id = docs.len();
-        docs.push(e.doc);
+        if let Ok(e) = serde_json::from_str::<Entry>(e) {
+            index.add(e);
+        }
+    }
+    index.finish()
+}
+
+/// The whole index: the parts of a batch of pages are made in parallel,
+/// then folded in, in index order.
+pub fn index(site: &Site) -> Vec<u8> {
+    let ids: Vec<PageId> = listed(site).collect();
+    let mut index = Inverted::default();
+    for batch in ids.chunks(BATCH) {
+        let parts: Vec<Entry> = batch.par_iter().map(|&id| part(site, id)).collect();
+        parts.into_iter().for_each(|e| index.add(e));
+    }
+    index.finish()
+}
+
+/// The index being made: documents so far, and each term's postings with
+/// the last document written into them.
+#[derive(Default)]
+struct Inverted {
+    docs: Vec<[String; 6]>,
+    postings: FxHashMap<String, (Vec<u8>, usize)>,
+}
+
+impl Inverted {
+    /// Adds the next document.
+    fn add(&mut self, e: Entry) {
+        let id = self.docs.len();
+        self.docs.push(e.doc);
         for (w, field) in e.words {
-            let (out, last) = postings.entry(w).or_insert((Vec::new(), usize::MAX));
+            let (out, last) = self.postings.entry(w).or_insert((Vec::new(), usize::MAX));
             let gap = id.wrapping_sub(*last);
             push_number(out, (gap << 2) | field as usize);
             *last = id;
         }
     }
-    #[derive(Serialize)]
-    struct Index<'a> {
-        v: u32,
-        docs: Vec<[String; 6]>,
-        terms: Vec<&'a str>,
-        post: Vec<&'a str>,
-    }
-    let index = Index {
-        v: 2,
-        docs,
-        terms: postings.keys().map(String::as_str).collect(),
-        post: postings
-            .values()
-            .map(|(p, _)| std::str::from_utf8(p).expect("base-32 digits are ASCII"))
-            .collect(),
-    };
-    serde_json::to_vec(&index).expect("plain data always serializes")
-}
 
-/// The whole index.
-pub fn index(site: &Site) -> Vec<u8> {
-    let entries: Vec<String> = listed(site).map(|id| entry(site, id)).collect();
-    assemble(entries.iter().map(String::as_str))
+    /// The index document, terms sorted.
+    fn finish(self) -> Vec<u8> {
+        #[derive(Serialize)]
+        struct Index<'a> {
+            v: u32,
+            docs: Vec<[String; 6]>,
+            terms: Vec<&'a str>,
+            post: Vec<&'a str>,
+        }
+        let mut terms: Vec<(&String, &Vec<u8>)> = self.postings.iter().map(|(t, (p, _))| (t, p)).collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let index = Index {
+            v: 2,
+            docs: self.docs,
+            terms: terms.iter().map(|(t, _)| t.as_str()).collect(),
+            post: terms
+                .iter()
+                .map(|(_, p)| std::str::from_utf8(p).expect("base-32 digits are ASCII"))
+                .collect(),
+        };
+        serde_json::to_vec(&index).expect("plain data always serializes")
+    }
 }
 
 /// Appends `n` in the self-delimiting base 32 described above.
@@ -254,7 +315,10 @@ fn jieba() -> &'static Jieba {
 /// The theme's script splits queries the same way.
 pub fn for_each_word(text: &str, f: &mut impl FnMut(&str)) {
     let mut emit = |w: &str| {
-        if !w.is_empty() && w.chars().count() <= MAX_TERM_CHARS && !STOP.contains(&w) {
+        // Byte lengths first: counting characters or scanning the stop
+        // words for every word of every body was a tenth of a build.
+        let short = w.len() <= MAX_TERM_CHARS || w.chars().count() <= MAX_TERM_CHARS;
+        if !w.is_empty() && short && !(w.len() <= STOP_MAX_BYTES && STOP.contains(&w)) {
             f(w);
         }
     };
@@ -269,6 +333,21 @@ pub fn for_each_word(text: &str, f: &mut impl FnMut(&str)) {
         }
     };
     for c in text.chars() {
+        if c.is_ascii() {
+            // Most text: no apostrophe table, CJK test or Unicode tables.
+            if c.is_ascii_alphanumeric() {
+                flush_cjk(&mut cjk, &mut emit);
+                word.push(c.to_ascii_lowercase());
+                continue;
+            }
+            if c == '\'' {
+                continue;
+            }
+            emit(&word);
+            word.clear();
+            flush_cjk(&mut cjk, &mut emit);
+            continue;
+        }
         if matches!(c, '\'' | '’' | '‘' | 'ʼ') {
             continue;
         }

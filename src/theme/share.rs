@@ -70,15 +70,49 @@ pub fn qr_path(text: &str) -> (usize, String) {
             while x < n && row[x] == Color::Dark {
                 x += 1;
             }
+            // Written digit by digit: a `format!` per run was most of
+            // the cost of the code (hundreds of runs on every joke page).
             match pen {
-                None => d.push_str(&format!("M{} {}.5", start + QUIET_ZONE, y + QUIET_ZONE)),
-                Some(at) => d.push_str(&format!("m{} 0", start - at)),
+                None => {
+                    d.push('M');
+                    push_number(&mut d, start + QUIET_ZONE);
+                    d.push(' ');
+                    push_number(&mut d, y + QUIET_ZONE);
+                    d.push_str(".5");
+                }
+                Some(at) => {
+                    d.push('m');
+                    push_number(&mut d, start - at);
+                    d.push_str(" 0");
+                }
             }
-            d.push_str(&format!("h{}", x - start));
+            d.push('h');
+            push_number(&mut d, x - start);
             pen = Some(x);
         }
     }
     (n + 2 * QUIET_ZONE, d)
+}
+
+/// Appends `n` in decimal.
+fn push_number(out: &mut String, n: usize) {
+    if n < 10 {
+        // Most runs and gaps are a few modules long.
+        out.push(char::from(b'0' + n as u8));
+        return;
+    }
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut rest = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend(digits[i..].iter().map(|&b| char::from(b)));
 }
 
 /// The QR code of `text` (L error correction, the smallest version), as
@@ -156,6 +190,15 @@ mod tests {
             .sum();
         assert_eq!(drawn, dark);
         assert!(d.len() < 3000, "{} bytes", d.len());
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        for n in [0, 7, 10, 99, 100, 12345, usize::MAX] {
+            let mut s = String::from("x");
+            push_number(&mut s, n);
+            assert_eq!(s, format!("x{n}"));
+        }
     }
 
     #[test]
