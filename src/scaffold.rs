@@ -23,7 +23,7 @@ static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/scaffold");
 
 /// What git should not track: the build output and local caches, locks
 /// and the temporary files of interrupted commands.
-pub const GITIGNORE: &str = "# Written by 'punchline build' and 'punchline serve'; rebuilt from the sources.\n/public/\n/.punchline/\n.punchline-*\n";
+pub const GITIGNORE: &str = "# Written by 'punchline build' and 'punchline serve'; rebuilt from the sources.\n/public/\n/.public.lock\n/.punchline/\n.punchline-*\n";
 
 /// What `init` did besides writing the starter files.
 #[derive(Debug, Clone, PartialEq, Eq)]

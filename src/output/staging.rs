@@ -8,8 +8,9 @@
 //!   `.<name>.tmp-*`; dropping a [`Staging`] without committing deletes it
 //!   and leaves the previous output as it was;
 //! - one build at a time per output folder: a [`Staging`] holds an
-//!   exclusive lock (on the parent folder itself on Unix, so no lock file is
-//!   left behind) from creation to commit or drop; a second build waits;
+//!   exclusive lock on `.<name>.lock` beside the target from creation to
+//!   commit or drop; a second build of the same output waits, builds of
+//!   other outputs in the same folder do not;
 //! - under that lock every `.<name>.tmp-*` and `.<name>.old-*` beside the
 //!   target is a leftover of a killed build, and is removed (an `.old-*`
 //!   is first put back when the target itself is missing: a build killed
@@ -156,24 +157,16 @@ fn file_name(target: &Path) -> String {
 /// Takes the exclusive lock for builds of `target`, waiting for it when
 /// another build holds it.
 fn lock(parent: &Path, name: &str, target: &Path) -> Result<File> {
-    // A folder can be opened and locked on Unix: nothing is left behind.
-    #[cfg(unix)]
-    let (file, path) = {
-        let _ = name;
-        (File::open(parent), parent.to_path_buf())
-    };
-    #[cfg(not(unix))]
-    let (file, path) = {
-        let path = parent.join(format!(".{name}.lock"));
-        (
-            std::fs::OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(&path),
-            path,
-        )
-    };
+    // A lock file of this output's own, beside it: locking the parent
+    // folder instead would make builds of every output in that folder
+    // (`/tmp/a`, `/tmp/b`) wait for each other; locking the output folder
+    // itself would not hold, as the swap puts another folder at its name.
+    let path = parent.join(format!(".{name}.lock"));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path);
     let file = file.map_err(|e| Error::io(&path, e))?;
     match file.try_lock() {
         Ok(()) => return Ok(file),
@@ -274,14 +267,18 @@ mod tests {
             target.join("old.html").exists(),
             "a dropped staging leaves the old output"
         );
-        assert_eq!(names(tmp.path()), ["public"], "and no leftovers");
+        assert_eq!(
+            names(tmp.path()),
+            [".public.lock", "public"],
+            "and no leftovers: the lock file only"
+        );
 
         let s = Staging::new(&target).unwrap();
         std::fs::write(s.path().join("new.html"), "new").unwrap();
         s.commit().unwrap();
         assert!(target.join("new.html").exists());
         assert!(!target.join("old.html").exists());
-        assert_eq!(names(tmp.path()), ["public"], "old output removed");
+        assert_eq!(names(tmp.path()), [".public.lock", "public"], "old output removed");
     }
 
     #[test]
@@ -299,7 +296,7 @@ mod tests {
         swap_by_renames(&staged, &target).unwrap();
         drop(lock);
         assert!(target.join("b.html").exists() && !target.join("a.html").exists());
-        assert_eq!(names(tmp.path()), ["public"]);
+        assert_eq!(names(tmp.path()), [".public.lock", "public"]);
     }
 
     #[test]
@@ -316,7 +313,7 @@ mod tests {
         drop(s);
         assert_eq!(
             names(tmp.path()),
-            [".other.tmp-1", "public"],
+            [".other.tmp-1", ".public.lock", "public"],
             "another output's folders stay"
         );
     }
@@ -353,6 +350,22 @@ mod tests {
         std::fs::write(first.path().join("a.html"), "a").unwrap();
         first.commit().unwrap();
         waiter.join().unwrap();
-        assert_eq!(names(tmp.path()), ["public"]);
+        assert_eq!(names(tmp.path()), [".public.lock", "public"]);
+    }
+
+    #[test]
+    fn builds_of_other_outputs_in_the_same_folder_do_not_wait() {
+        let tmp = tempfile::tempdir().unwrap();
+        let first = Staging::new(&tmp.path().join("a")).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let b = tmp.path().join("b");
+        let other = std::thread::spawn(move || {
+            Staging::new(&b).unwrap().commit().unwrap();
+            tx.send(()).unwrap();
+        });
+        let done = rx.recv_timeout(std::time::Duration::from_secs(10));
+        first.commit().unwrap();
+        other.join().unwrap();
+        assert!(done.is_ok(), "the build of b waited for the build of a");
     }
 }

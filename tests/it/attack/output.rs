@@ -98,7 +98,7 @@ fn builds_killed_at_any_moment_leave_only_the_output() {
     }
     s.build(&[]).ok();
     let mut expected = inputs.clone();
-    expected.extend([".punchline".into(), "public".into()]);
+    expected.extend([".public.lock".into(), ".punchline".into(), "public".into()]);
     expected.sort();
     assert_eq!(
         root_names(&s),
@@ -127,7 +127,7 @@ fn concurrent_builds_take_turns_and_leave_one_output() {
         assert!(c.wait().unwrap().success(), "every build succeeds");
     }
     let mut expected = inputs;
-    expected.extend([".punchline".into(), "public".into()]);
+    expected.extend([".public.lock".into(), ".punchline".into(), "public".into()]);
     expected.sort();
     assert_eq!(root_names(&s), expected);
     assert!(s.has("jokes/j119/index.html"));
