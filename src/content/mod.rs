@@ -265,17 +265,18 @@ pub struct ReadError {
 /// is refused without being read whole; text that is not UTF-8 is reported
 /// at the line and column of its first bad byte.
 pub fn read_source(root: &Path, rel: &Path) -> std::result::Result<String, ReadError> {
-    let fail = |not_found: bool, d: Diagnostic| ReadError {
-        not_found,
-        diagnostic: Box::new(d),
-    };
-    let io = |e: std::io::Error| {
-        let d =
-            Diagnostic::error("IO001", rel, format!("cannot read the file: {e}")).help("check the file is readable");
-        fail(e.kind() == std::io::ErrorKind::NotFound, d)
-    };
-    let file = std::fs::File::open(root.join(rel)).map_err(io)?;
+    let file = std::fs::File::open(root.join(rel)).map_err(|e| io_error(rel, e))?;
     read_open(&file, rel)
+}
+
+/// IO001 for a file that cannot be opened or read.
+fn io_error(rel: &Path, e: std::io::Error) -> ReadError {
+    ReadError {
+        not_found: e.kind() == std::io::ErrorKind::NotFound,
+        diagnostic: Box::new(
+            Diagnostic::error("IO001", rel, format!("cannot read the file: {e}")).help("check the file is readable"),
+        ),
+    }
 }
 
 /// Reads an already open content file (a workflow command reads the file
@@ -286,11 +287,7 @@ pub fn read_open(mut file: &std::fs::File, rel: &Path) -> std::result::Result<St
         not_found,
         diagnostic: Box::new(d),
     };
-    let io = |e: std::io::Error| {
-        let d =
-            Diagnostic::error("IO001", rel, format!("cannot read the file: {e}")).help("check the file is readable");
-        fail(e.kind() == std::io::ErrorKind::NotFound, d)
-    };
+    let io = |e: std::io::Error| io_error(rel, e);
     let too_big = |size: u64| {
         let d = Diagnostic::error(
             "IO002",

@@ -692,7 +692,7 @@ pub fn head(site: &Site, job: &Job) -> HeadView {
             }
             head.og_type = "website";
             head.feed = Some(view.feed.clone());
-            if let Some(img) = view.hero_image {
+            if let Some(img) = view.campaign.hero_image {
                 head.og_image.get_or_insert_with(|| site.config.permalink(img));
             }
             head

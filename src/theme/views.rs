@@ -44,21 +44,17 @@ pub struct HeadlineView<'a> {
     pub pinned: bool,
 }
 
-/// A running campaign as every page may show it: its landing page, hero
-/// image, slogan and dates (the home page shows these, not a bare link).
+/// A special's hero image and campaign dates, as its landing page and the
+/// links to it show them (flattened into both views).
 #[derive(Debug, Clone, Serialize)]
-pub struct SpecialLinkView<'a> {
-    /// The special's title.
-    pub title: &'a str,
-    /// Its landing page.
-    pub url: &'a str,
+pub struct CampaignView<'a> {
     /// Hero image path.
     pub hero_image: Option<&'a str>,
     /// Hero alt text.
     pub hero_alt: Option<&'a str>,
     /// Hero slogan.
     pub hero_slogan: Option<&'a str>,
-    /// Hero image width in pixels, when known.
+    /// Hero image width in pixels (for the `width` attribute), when known.
     pub hero_width: Option<u32>,
     /// Hero image height in pixels, when known.
     pub hero_height: Option<u32>,
@@ -72,6 +68,38 @@ pub struct SpecialLinkView<'a> {
     pub starts_human: Option<String>,
     /// Campaign end, for people.
     pub ends_human: Option<String>,
+}
+
+/// The hero and dates of special page `id`.
+fn campaign(site: &Site, id: PageId) -> CampaignView<'_> {
+    let p: &Page = &site.pages[id];
+    let sp = p.doc.meta.special.as_ref();
+    let hero = site.heroes.get(&p.doc.path);
+    CampaignView {
+        hero_image: sp.and_then(|s| s.hero.image.as_deref()),
+        hero_alt: sp.and_then(|s| s.hero.alt.as_deref()),
+        hero_slogan: sp.and_then(|s| s.hero.slogan.as_deref()),
+        hero_width: hero.map(|h| h.width),
+        hero_height: hero.map(|h| h.height),
+        hero_srcset: hero.and_then(|h| h.srcset.as_deref()),
+        starts: sp.and_then(|s| s.starts).map(|w| w.ymd()),
+        ends: sp.and_then(|s| s.ends).map(|w| w.ymd()),
+        starts_human: sp.and_then(|s| s.starts).map(|w| w.human()),
+        ends_human: sp.and_then(|s| s.ends).map(|w| w.human()),
+    }
+}
+
+/// A running campaign as every page may show it: its landing page, hero
+/// image, slogan and dates (the home page shows these, not a bare link).
+#[derive(Debug, Clone, Serialize)]
+pub struct SpecialLinkView<'a> {
+    /// The special's title.
+    pub title: &'a str,
+    /// Its landing page.
+    pub url: &'a str,
+    /// Hero and dates.
+    #[serde(flatten)]
+    pub campaign: CampaignView<'a>,
 }
 
 /// Site-wide data, the same on every page, built once per build.
@@ -348,26 +376,9 @@ pub struct TermView<'a> {
 pub struct SpecialView<'a> {
     /// The special's own fields and body.
     pub item: ItemView<'a>,
-    /// Hero image path.
-    pub hero_image: Option<&'a str>,
-    /// Hero alt text.
-    pub hero_alt: Option<&'a str>,
-    /// Hero slogan.
-    pub hero_slogan: Option<&'a str>,
-    /// Hero image width in pixels (for the `width` attribute), when known.
-    pub hero_width: Option<u32>,
-    /// Hero image height in pixels, when known.
-    pub hero_height: Option<u32>,
-    /// `srcset` with the resized variants of a raster hero image.
-    pub hero_srcset: Option<&'a str>,
-    /// Campaign start, `YYYY-MM-DD`.
-    pub starts: Option<String>,
-    /// Campaign end, `YYYY-MM-DD`.
-    pub ends: Option<String>,
-    /// Campaign start, for people.
-    pub starts_human: Option<String>,
-    /// Campaign end, for people.
-    pub ends_human: Option<String>,
+    /// Hero and dates.
+    #[serde(flatten)]
+    pub campaign: CampaignView<'a>,
     /// Its Atom feed.
     pub feed: String,
 }
@@ -540,20 +551,9 @@ pub fn term(t: &Term) -> TermView<'_> {
 /// The special view of page `id`.
 pub fn special(site: &Site, id: PageId) -> SpecialView<'_> {
     let p: &Page = &site.pages[id];
-    let sp = p.doc.meta.special.as_ref();
-    let hero = site.heroes.get(&p.doc.path);
     SpecialView {
         item: item(site, id, true),
-        hero_image: sp.and_then(|s| s.hero.image.as_deref()),
-        hero_alt: sp.and_then(|s| s.hero.alt.as_deref()),
-        hero_slogan: sp.and_then(|s| s.hero.slogan.as_deref()),
-        hero_width: hero.map(|h| h.width),
-        hero_height: hero.map(|h| h.height),
-        hero_srcset: hero.and_then(|h| h.srcset.as_deref()),
-        starts: sp.and_then(|s| s.starts).map(|w| w.ymd()),
-        ends: sp.and_then(|s| s.ends).map(|w| w.ymd()),
-        starts_human: sp.and_then(|s| s.starts).map(|w| w.human()),
-        ends_human: sp.and_then(|s| s.ends).map(|w| w.human()),
+        campaign: campaign(site, id),
         feed: format!("{}atom.xml", p.url),
     }
 }
@@ -665,21 +665,10 @@ pub const RANDOM_URL: &str = "/random/";
 
 fn special_link(site: &Site, id: PageId) -> SpecialLinkView<'_> {
     let p = &site.pages[id];
-    let sp = p.doc.meta.special.as_ref();
-    let hero = site.heroes.get(&p.doc.path);
     SpecialLinkView {
         title: &p.doc.meta.title,
         url: &p.url,
-        hero_image: sp.and_then(|s| s.hero.image.as_deref()),
-        hero_alt: sp.and_then(|s| s.hero.alt.as_deref()),
-        hero_slogan: sp.and_then(|s| s.hero.slogan.as_deref()),
-        hero_width: hero.map(|h| h.width),
-        hero_height: hero.map(|h| h.height),
-        hero_srcset: hero.and_then(|h| h.srcset.as_deref()),
-        starts: sp.and_then(|s| s.starts).map(|w| w.ymd()),
-        ends: sp.and_then(|s| s.ends).map(|w| w.ymd()),
-        starts_human: sp.and_then(|s| s.starts).map(|w| w.human()),
-        ends_human: sp.and_then(|s| s.ends).map(|w| w.human()),
+        campaign: campaign(site, id),
     }
 }
 
