@@ -171,3 +171,13 @@ pub fn main_region(html: &str) -> &str {
     let end = html[start..].find("</main>").expect("page closes </main>") + start + "</main>".len();
     &html[start..end]
 }
+
+/// Says that a test is skipped and why, where a person running the tests
+/// sees it: libtest swallows what a passing test prints with `eprintln!`,
+/// but not what is written to the standard error handle itself. With `CI`
+/// set, a missing tool is a failure instead.
+pub fn skip(why: &str) {
+    assert!(std::env::var_os("CI").is_none(), "{why}");
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {why}");
+}

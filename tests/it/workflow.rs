@@ -523,8 +523,7 @@ pub(crate) fn has_git() -> bool {
         .output()
         .is_ok_and(|o| o.status.success());
     if !found {
-        assert!(std::env::var_os("CI").is_none(), "git is required in CI");
-        eprintln!("skipped: git is not installed");
+        crate::support::skip("git is not installed");
     }
     found
 }

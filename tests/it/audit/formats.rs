@@ -260,10 +260,7 @@ pub(super) fn headless(bin: &Path, profile: &Path, args: &[&str]) -> Run {
 #[test]
 fn html_report_renders_in_chromium_without_console_errors() {
     let Some(bin) = chromium() else {
-        if std::env::var_os("CI").is_some() {
-            panic!("chromium is needed for this test in CI (apt-get install -y chromium)");
-        }
-        eprintln!("skipped: chromium is not installed (apt-get install -y chromium)");
+        crate::support::skip("chromium is not installed (apt-get install -y chromium)");
         return;
     };
     let s = good_site();
