@@ -184,6 +184,12 @@ impl Baseline {
     pub fn state(&self, i: usize) -> State {
         self.states.get(i).copied().unwrap_or(State::New)
     }
+
+    /// The report's findings, each with its state, in report order (what
+    /// the JSON and SARIF writers mark).
+    pub fn marked<'f>(&self, findings: &'f [Finding]) -> Vec<(&'f Finding, State)> {
+        findings.iter().enumerate().map(|(i, f)| (f, self.state(i))).collect()
+    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,6 @@
 
 use super::json_parts::{find, json_error, string, write_array};
 use super::Formatter;
-use crate::audit::baseline::State;
 use crate::audit::{Finding, Report};
 use std::io::{self, Write};
 
@@ -30,12 +29,7 @@ impl Formatter for Json {
                 match &report.baseline {
                     None => write_array(&mut w, &report.findings, finding)?,
                     Some(b) => {
-                        let marked: Vec<(&Finding, State)> = report
-                            .findings
-                            .iter()
-                            .enumerate()
-                            .map(|(i, f)| (f, b.state(i)))
-                            .collect();
+                        let marked = b.marked(&report.findings);
                         write_array(&mut w, &marked, |out, (f, state)| {
                             finding(out, f);
                             out.pop();

@@ -35,12 +35,7 @@ impl Formatter for Sarif {
         match &report.baseline {
             None => write_array(&mut w, &report.findings, result)?,
             Some(b) => {
-                let marked: Vec<(&Finding, State)> = report
-                    .findings
-                    .iter()
-                    .enumerate()
-                    .map(|(i, f)| (f, b.state(i)))
-                    .collect();
+                let marked = b.marked(&report.findings);
                 write_array(&mut w, &marked, |out, (f, state)| {
                     result(out, f);
                     with_state(out, *state);
