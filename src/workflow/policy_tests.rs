@@ -27,7 +27,19 @@ fn judge_in(
     old: Option<&str>,
     new: Option<&str>,
 ) -> Vec<Violation> {
-    let roles = roles();
+    judge_with(&roles(), last_good, email, file, old, new)
+}
+
+/// One commit by `email` changing `file` from `old` to `new`, judged
+/// against `roles`.
+fn judge_with(
+    roles: &Roles,
+    last_good: &mut HashMap<String, String>,
+    email: &str,
+    file: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> Vec<Violation> {
     let commit = Commit {
         sha: "0123456789abcdef".into(),
         email: email.into(),
@@ -35,7 +47,7 @@ fn judge_in(
         merge: false,
     };
     let j = Judge {
-        roles: &roles,
+        roles,
         commit: &commit,
         member: roles.member_by_email(email),
         file,
@@ -463,7 +475,8 @@ fn every_guard_follows_the_one_table() {
             "{role}: one cell per action, then raw_html"
         );
         let id = format!("m-{role}");
-        let member = roles.member(&id).unwrap();
+        let email = format!("{role}@x");
+        assert!(roles.member_by_email(&email).is_some(), "{role}: a member");
         let actor = Actor::resolve(&roles, Some(&id), None, dir.path()).unwrap();
         for (action, &may) in Action::ALL.iter().zip(&cells) {
             let what = format!("{role} x {action}");
@@ -495,21 +508,14 @@ fn every_guard_follows_the_one_table() {
                 Action::Assign => text.replace("status:", "assignee: writer\nstatus:"),
                 _ => text.replace(&format!("status: {from}"), &format!("status: {to}")),
             };
-            let commit = Commit {
-                sha: "0123456789abcdef".into(),
-                email: format!("{role}@x"),
-                files: Vec::new(),
-                merge: false,
-            };
-            let judge = Judge {
-                roles: &roles,
-                commit: &commit,
-                member: Some(member),
-                file: "content/jokes/x.md",
-                moved: false,
-                out: Vec::new(),
-            };
-            let v = judge.file(Some(&text), Some(&after), &mut HashMap::new());
+            let v = judge_with(
+                &roles,
+                &mut HashMap::new(),
+                &email,
+                "content/jokes/x.md",
+                Some(&text),
+                Some(&after),
+            );
             let rule = format!("needs-{}", action.permission().name());
             assert_eq!(!v.iter().any(|v| v.rule == rule), may, "check --since: {what}: {v:?}");
         }
@@ -520,21 +526,14 @@ fn every_guard_follows_the_one_table() {
         assert_eq!(roles.role_can(role, Permission::RawHtml), may, "roles.yaml: {what}");
         let before = table_item(Status::Draft, "Body.");
         let after = table_item(Status::Draft, "Body <b>bold</b>.");
-        let commit = Commit {
-            sha: "0123456789abcdef".into(),
-            email: format!("{role}@x"),
-            files: Vec::new(),
-            merge: false,
-        };
-        let judge = Judge {
-            roles: &roles,
-            commit: &commit,
-            member: Some(member),
-            file: "content/jokes/x.md",
-            moved: false,
-            out: Vec::new(),
-        };
-        let v = judge.file(Some(&before), Some(&after), &mut HashMap::new());
+        let v = judge_with(
+            &roles,
+            &mut HashMap::new(),
+            &email,
+            "content/jokes/x.md",
+            Some(&before),
+            Some(&after),
+        );
         assert_eq!(
             !v.iter().any(|v| v.rule == "needs-raw_html"),
             may,
