@@ -76,7 +76,7 @@ pub struct CheckReport {
 /// Renders every page of the site with `theme` (writing nothing) and warns
 /// about templates no page reaches.
 pub fn theme(site: &Site, theme: &Theme, root: &Path) -> CheckReport {
-    let plan = jobs::plan(site);
+    let plan = jobs::plan(site, theme);
     let mut report = CheckReport {
         pages: plan.len(),
         ..CheckReport::default()

@@ -258,7 +258,7 @@ impl<'a> SiteIndex<'a> {
             listing_titles: HashMap::new(),
             listing_descriptions: HashMap::new(),
         };
-        let planned = jobs::plan(site);
+        let planned = jobs::plan(site, theme);
         index.known = known_paths(site, theme, root, &planned);
         index.count_inbound(site);
         index.mark_site_links(site);

@@ -89,7 +89,7 @@ pub fn check(
 /// with it.
 pub fn samples<'s>(site: &'s Site, theme: &Theme) -> Vec<(&'s str, Job)> {
     let mut samples: Vec<(&str, Job)> = Vec::new();
-    for job in jobs::plan(site) {
+    for job in jobs::plan(site, theme) {
         let tpl = job.template(site);
         if !samples.iter().any(|(t, _)| *t == tpl) && theme.has_template(tpl) {
             samples.push((tpl, job));

@@ -358,8 +358,10 @@ fn hash_pager(p: &Pager, h: &mut impl Hasher) {
     (p.number, p.total, &p.url, p.items.start, p.items.end).hash(h);
 }
 
-/// Every page the site renders, in a stable order.
-pub fn plan(site: &Site) -> Vec<Job> {
+/// Every page the site renders with `theme`, in a stable order. The
+/// random-joke page is the theme's to offer: a theme without
+/// `random.html` (one copied before it existed) has none, and builds.
+pub fn plan(site: &Site, theme: &Theme) -> Vec<Job> {
     let per = site.config.paginate_by;
     let mut jobs = vec![Job::Home, Job::NotFound];
     let specials: Vec<PageId> = site.specials.iter().map(|s| s.page).collect();
@@ -390,7 +392,7 @@ pub fn plan(site: &Site) -> Vec<Job> {
                 .map(|p| Job::Special(i, p)),
         );
     }
-    if !site.random.is_empty() {
+    if !site.random.is_empty() && theme.has_template(Job::Random.template(site)) {
         jobs.push(Job::Random);
     }
     for (id, p) in site.pages.iter().enumerate() {

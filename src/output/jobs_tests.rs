@@ -54,7 +54,7 @@ fn view_hashes(root: &Path) -> BTreeMap<String, u64> {
         .iter()
         .map(|p| crate::output::cache::page_version(p))
         .collect();
-    plan(site)
+    plan(site, loaded.theme.as_ref().expect("the default theme loads"))
         .iter()
         .map(|job| {
             let mut h = xxhash_rust::xxh3::Xxh3Default::new();

@@ -199,7 +199,7 @@ pub fn write_site(
     progress: &dyn Progress,
     prev: Previous,
 ) -> Result<Written> {
-    let jobs = jobs::plan(site);
+    let jobs = jobs::plan(site, theme);
     let mut missing = jobs::check_templates(site, theme, &jobs);
     missing.extend(jobs::check_aliases(site, &jobs));
     if !missing.is_empty() {

@@ -278,3 +278,21 @@ fn the_demo_home_page_is_under_60_kb_compressed_before_search_is_used() {
     let total = gzipped(site.path(), "index.html") + assets.iter().map(|a| gzipped(site.path(), a)).sum::<usize>();
     assert!(total < 60_000, "{total} bytes compressed: index.html + {assets:?}");
 }
+
+#[test]
+fn a_theme_copied_before_the_random_page_existed_still_builds_without_it() {
+    let s = fixture();
+    // A site's own copy of the default theme, made before random.html.
+    s.run(&["init", "old"]).ok();
+    let old = s.root().join("old");
+    let random = old.join("themes/default/templates/random.html");
+    if random.exists() {
+        std::fs::remove_file(&random).unwrap();
+    }
+    s.run(&["-C", "old", "build", "--now", NOW]).ok();
+    assert!(old.join("public/index.html").exists());
+    assert!(
+        !old.join("public/random").exists(),
+        "no random page without its template"
+    );
+}
